@@ -1,0 +1,27 @@
+using System.Collections.Immutable;
+
+namespace PrivateFlows.Workflows.Customers;
+
+/// <summary>What PrivateFlows knows about one customer. Immutable: every change makes a new profile.</summary>
+public sealed record CustomerProfile
+{
+    public required string CustomerId { get; init; }
+    public string? Name { get; init; }
+    public string? Email { get; init; }
+    public string? Phone { get; init; }
+    public string Locale { get; init; } = "zh-CN";
+    public string TimeZone { get; init; } = "Asia/Shanghai";
+    /// <summary>Month and day (<c>MM-dd</c>) or full date (<c>yyyy-MM-dd</c>).</summary>
+    public string? Birthday { get; init; }
+    public ImmutableSortedDictionary<string, ChannelConsent> Channels { get; init; } = ImmutableSortedDictionary<string, ChannelConsent>.Empty;
+    public ImmutableSortedSet<string> Tags { get; init; } = ImmutableSortedSet<string>.Empty;
+    public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+    public OrdersSummary Orders { get; init; } = new();
+    public long Points { get; init; }
+    public string Tier { get; init; } = "member";
+    public DateTimeOffset? RegisteredAt { get; init; }
+    public DateTimeOffset? LastActiveAt { get; init; }
+    public ImmutableSortedDictionary<string, string> ExternalIds { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
+
+    public bool HasConsent(string channel) => Channels.TryGetValue(channel, out var c) && c.Granted;
+}

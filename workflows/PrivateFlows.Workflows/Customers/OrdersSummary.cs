@@ -1,0 +1,11 @@
+namespace PrivateFlows.Workflows.Customers;
+
+public sealed record OrdersSummary(
+    int Count = 0,
+    decimal Total = 0m,
+    decimal Refunded = 0m,
+    DateTimeOffset? FirstAt = null,
+    DateTimeOffset? LastAt = null)
+{
+    public decimal Net => Total - Refunded;
+}

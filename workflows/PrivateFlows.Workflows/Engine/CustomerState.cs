@@ -1,0 +1,29 @@
+using System.Collections.Immutable;
+using PrivateFlows.Workflows.Customers;
+
+namespace PrivateFlows.Workflows.Engine;
+
+/// <summary>
+/// The unit of consistency: everything the decider needs about one customer, committed as one document.
+/// </summary>
+public sealed record CustomerState
+{
+    public required CustomerProfile Profile { get; init; }
+    /// <summary>Active instances, and ended ones until they are pruned by the runtime.</summary>
+    public ImmutableArray<JourneyInstance> Instances { get; init; } = [];
+    public ImmutableArray<SendRecord> RecentSends { get; init; } = [];
+    /// <summary>Last entry time per journey, for re-entry policies (kept after the instance is pruned).</summary>
+    public ImmutableSortedDictionary<string, DateTimeOffset> LastEntered { get; init; } = ImmutableSortedDictionary<string, DateTimeOffset>.Empty;
+
+    public string CustomerId => Profile.CustomerId;
+
+    public static CustomerState New(string customerId) => new() { Profile = new CustomerProfile { CustomerId = customerId } };
+
+    public JourneyInstance? FindInstance(string instanceId) => Instances.FirstOrDefault(i => i.InstanceId == instanceId);
+
+    public CustomerState WithInstance(JourneyInstance instance)
+    {
+        var index = Instances.IndexOf(Instances.FirstOrDefault(i => i.InstanceId == instance.InstanceId)!);
+        return this with { Instances = index >= 0 && Instances[index].InstanceId == instance.InstanceId ? Instances.SetItem(index, instance) : Instances.Add(instance) };
+    }
+}

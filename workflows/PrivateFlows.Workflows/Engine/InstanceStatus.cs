@@ -1,0 +1,3 @@
+namespace PrivateFlows.Workflows.Engine;
+
+public enum InstanceStatus { Active, Ended, Faulted }
