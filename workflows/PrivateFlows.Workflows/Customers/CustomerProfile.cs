@@ -23,5 +23,6 @@ public sealed record CustomerProfile
     public DateTimeOffset? LastActiveAt { get; init; }
     public ImmutableSortedDictionary<string, string> ExternalIds { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
 
-    public bool HasConsent(string channel) => Channels.TryGetValue(channel, out var c) && c.Granted;
+    public bool HasConsent(string channel, bool marketing) =>
+        Channels.TryGetValue(channel, out var c) && c.Granted && (!marketing || c.Marketing);
 }

@@ -1,18 +1,160 @@
+using System.Collections.Immutable;
 using PrivateFlows.Workflows.Customers;
+using PrivateFlows.Workflows.Language;
+using PrivateFlows.Workflows.Templates;
 
 namespace PrivateFlows.Workflows.Engine;
 
 /// <summary>
-/// The pure decider for one customer: applies an event to the profile, starts journeys whose entry matches,
-/// moves running instances, and enforces contact pressure across them. Same inputs, same outputs.
+/// The pure decider for one customer: applies an event to the profile, moves running instances (goal, exit,
+/// awaited event), starts journeys whose entry matches, and enforces contact pressure across them.
+/// Same inputs, same outputs: no clock, no random, no I/O.
 /// </summary>
 public static class CustomerDecider
 {
+    /// <summary>Ended instances stay on the customer this long (then only their history remains).</summary>
+    public static readonly TimeSpan KeepEndedInstances = TimeSpan.FromDays(30);
+    public const int MaxEndedInstances = 20;
+
     public static Decision Decide(CustomerState state, DecisionInput input, DecisionContext context)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
-        throw new NotImplementedException("in progress");
+
+        var builder = new DecisionBuilder(Prune(state, context), context, (input as EventReceived)?.Event);
+        switch (input)
+        {
+            case EventReceived received:
+                OnEvent(builder, received.Event);
+                break;
+            case TimerFired timer:
+                WithInstance(builder, timer.InstanceId, run => run.OnTimer(timer));
+                break;
+            case CancelRequested cancel:
+                WithInstance(builder, cancel.InstanceId, run => run.Cancel(cancel.Reason));
+                break;
+            case RetryRequested retry:
+                WithInstance(builder, retry.InstanceId, run => run.Retry());
+                break;
+            default:
+                throw new ArgumentException($"unknown input {input.GetType().Name}", nameof(input));
+        }
+
+        return new Decision(builder.State, [.. builder.Effects]);
+    }
+
+    private static void OnEvent(DecisionBuilder builder, CustomerEvent e)
+    {
+        builder.UpdateProfile(p => ProfileProjection.Apply(p, e));
+
+        // Running instances first, so that an event that ends one (goal, exit) frees the slot for re-entry.
+        foreach (var instance in builder.State.Instances.Where(i => i.IsActive).ToList())
+        {
+            WithInstance(builder, instance.InstanceId, run => run.OnEvent(e));
+        }
+
+        foreach (var journey in builder.Context.Journeys.OrderByDescending(j => j.Definition.Priority).ThenBy(j => j.Name, StringComparer.Ordinal))
+        {
+            if (journey.Definition.Entry.Events.Contains(e.Type)) TryEnter(builder, journey, e);
+        }
+    }
+
+    private static void TryEnter(DecisionBuilder builder, JourneyVersion journey, CustomerEvent e)
+    {
+        var definition = journey.Definition;
+        var customerId = builder.State.CustomerId;
+        var instanceId = DeterministicIds.Instance(customerId, definition.Name, e.Id);
+        if (builder.State.FindInstance(instanceId) is not null) return; // this event already started it
+
+        var refusal = EntryRefusal(builder, journey, e);
+        if (refusal is not null)
+        {
+            var id = $"{instanceId}/not-entered";
+            builder.Effects.Add(new RecordHistory(id, customerId, new HistoryEntry(id, instanceId, definition.Name, builder.Now, HistoryKind.NotEntered, null, refusal)));
+            return;
+        }
+
+        var instance = new JourneyInstance
+        {
+            InstanceId = instanceId,
+            CustomerId = customerId,
+            Journey = definition.Name,
+            Version = journey.Version,
+            EntryEvent = e,
+            StartedAt = builder.Now,
+            GoalDeadline = definition.Goal is { } goal ? builder.Now + goal.Within : null,
+        };
+        builder.State = builder.State with { LastEntered = builder.State.LastEntered.SetItem(definition.Name, builder.Now) };
+        var run = new InstanceRun(builder, journey, instance);
+        try
+        {
+            run.Start();
+        }
+        catch (TemplateException ex)
+        {
+            run.Fail(ex.Message);
+        }
+    }
+
+    private static string? EntryRefusal(DecisionBuilder builder, JourneyVersion journey, CustomerEvent e)
+    {
+        var definition = journey.Definition;
+        var state = builder.State;
+        var running = state.Instances.FirstOrDefault(i => i.Journey == definition.Name && i.Status != InstanceStatus.Ended);
+        if (running is not null) return $"already in this journey (instance {running.InstanceId}, {running.Status.ToString().ToLowerInvariant()})";
+
+        if (state.LastEntered.TryGetValue(definition.Name, out var last))
+        {
+            var policy = definition.Entry.Reentry;
+            if (policy.Kind == ReentryKind.Once) return $"re-entry policy 'once': entered before on {InstanceRun.Format(last)}";
+            if (policy.Kind == ReentryKind.After && builder.Now - last < policy.After)
+            {
+                return $"re-entry policy '{policy}': last entered {InstanceRun.Format(last)}, may re-enter from {InstanceRun.Format(last + policy.After)}";
+            }
+        }
+
+        var model = ScriptModel.For(builder.Profile, e, null, builder.Now);
+        try
+        {
+            if (definition.Entry.Condition is { } condition && !TemplateSandbox.IsTrue(condition, model)) return $"entry condition is false: {condition}";
+            if (definition.Entry.Segment is { } segment && !TemplateSandbox.IsTrue(segment, model)) return $"not in segment: {segment}";
+        }
+        catch (TemplateException ex)
+        {
+            return $"entry condition could not be evaluated: {ex.Message}";
+        }
+
+        return null;
+    }
+
+    private static void WithInstance(DecisionBuilder builder, string instanceId, Action<InstanceRun> act)
+    {
+        var instance = builder.State.FindInstance(instanceId);
+        if (instance is null) return;
+        var version = builder.Context.FindVersion(instance.Version);
+        if (version is null) return; // version unknown to this context: leave the instance untouched
+        var run = new InstanceRun(builder, version, instance);
+        try
+        {
+            act(run);
+        }
+        catch (TemplateException ex)
+        {
+            run.Fail(ex.Message);
+        }
+    }
+
+    private static CustomerState Prune(CustomerState state, DecisionContext context)
+    {
+        var now = context.Now;
+        var ended = state.Instances.Where(i => i.Status == InstanceStatus.Ended).OrderByDescending(i => i.EndedAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal).ToList();
+        var drop = ended.Where((i, index) => index >= MaxEndedInstances || i.EndedAt < now - KeepEndedInstances).Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal);
+        var window = context.Policy.Caps.IsEmpty ? TimeSpan.Zero : context.Policy.Caps.Max(c => c.Window);
+        return state with
+        {
+            Instances = drop.Count == 0 ? state.Instances : [.. state.Instances.Where(i => !drop.Contains(i.InstanceId))],
+            RecentSends = [.. state.RecentSends.Where(s => s.At > now - window)],
+        };
     }
 }

@@ -23,7 +23,11 @@ public sealed record CustomerState
 
     public CustomerState WithInstance(JourneyInstance instance)
     {
-        var index = Instances.IndexOf(Instances.FirstOrDefault(i => i.InstanceId == instance.InstanceId)!);
-        return this with { Instances = index >= 0 && Instances[index].InstanceId == instance.InstanceId ? Instances.SetItem(index, instance) : Instances.Add(instance) };
+        for (var i = 0; i < Instances.Length; i++)
+        {
+            if (Instances[i].InstanceId == instance.InstanceId) return this with { Instances = Instances.SetItem(i, instance) };
+        }
+
+        return this with { Instances = Instances.Add(instance) };
     }
 }

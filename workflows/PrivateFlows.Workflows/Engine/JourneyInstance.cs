@@ -21,6 +21,8 @@ public sealed record JourneyInstance
     public ImmutableSortedDictionary<string, string> Vars { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     /// <summary>Counts steps taken; part of every effect id so a step visited twice yields distinct, replay-stable ids.</summary>
     public int Sequence { get; init; }
+    /// <summary>Number of history entries written; gives each entry a replay-stable id.</summary>
+    public int HistoryCount { get; init; }
     public DateTimeOffset? GoalDeadline { get; init; }
     public InstanceOutcome? Outcome { get; init; }
     public DateTimeOffset? EndedAt { get; init; }

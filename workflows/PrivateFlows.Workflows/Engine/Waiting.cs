@@ -12,6 +12,8 @@ public sealed record Waiting
     public string? EventType { get; init; }
     public ImmutableSortedDictionary<string, string> Match { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public WaitingReason Reason { get; init; }
+    /// <summary>For a deferred send: when it was first due, so it can be dropped once no longer relevant.</summary>
+    public DateTimeOffset? DeferredSince { get; init; }
 }
 
 public enum WaitingReason { Wait, WaitFor, DeferredSend, Holdout }

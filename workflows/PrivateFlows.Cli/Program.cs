@@ -1,0 +1,3 @@
+using PrivateFlows.Cli;
+
+return CliApp.Run(args, Console.Out, Console.Error);

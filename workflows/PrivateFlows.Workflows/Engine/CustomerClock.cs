@@ -1,0 +1,52 @@
+using NodaTime;
+
+namespace PrivateFlows.Workflows.Engine;
+
+/// <summary>Calendar arithmetic in the customer's own time zone (IANA, from the embedded tz database; DST-safe).</summary>
+public static class CustomerClock
+{
+    public const string DefaultZone = "Asia/Shanghai";
+
+    public static DateTimeZone Zone(string? id) =>
+        (id is null ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(id)) ?? DateTimeZoneProviders.Tzdb[DefaultZone];
+
+    public static LocalDateTime ToLocal(DateTimeOffset instant, string? zone) =>
+        Instant.FromDateTimeOffset(instant).InZone(Zone(zone)).LocalDateTime;
+
+    public static DateTimeOffset ToInstant(LocalDateTime local, string? zone) =>
+        // Leniently: a time inside a DST gap moves forward, an ambiguous one takes the earlier instant.
+        local.InZoneLeniently(Zone(zone)).ToDateTimeOffset().ToUniversalTime();
+
+    /// <summary>The next moment strictly after <paramref name="now"/> when the local clock shows <paramref name="time"/>.</summary>
+    public static DateTimeOffset NextTimeOfDay(DateTimeOffset now, TimeOnly time, string? zone)
+    {
+        var local = ToLocal(now, zone);
+        var candidate = local.Date + new LocalTime(time.Hour, time.Minute);
+        var at = ToInstant(candidate, zone);
+        return at > now ? at : ToInstant(candidate.PlusDays(1), zone);
+    }
+
+    /// <summary>The next moment after <paramref name="now"/> on month-day <paramref name="month"/>/<paramref name="day"/> at <paramref name="time"/> local (29 Feb falls on 28 Feb in other years).</summary>
+    public static DateTimeOffset NextAnnual(DateTimeOffset now, int month, int day, TimeOnly time, string? zone)
+    {
+        var local = ToLocal(now, zone);
+        for (var year = local.Year; year <= local.Year + 1; year++)
+        {
+            var d = Math.Min(day, CalendarSystem.Iso.GetDaysInMonth(year, month));
+            var at = ToInstant(new LocalDate(year, month, d) + new LocalTime(time.Hour, time.Minute), zone);
+            if (at > now) return at;
+        }
+
+        var last = Math.Min(day, CalendarSystem.Iso.GetDaysInMonth(local.Year + 2, month));
+        return ToInstant(new LocalDate(local.Year + 2, month, last) + new LocalTime(time.Hour, time.Minute), zone);
+    }
+
+    /// <summary>Is the local time inside [start, end) — a window that may wrap midnight (21:00–09:00)?</summary>
+    public static bool InWindow(DateTimeOffset now, TimeOnly start, TimeOnly end, string? zone)
+    {
+        var t = ToLocal(now, zone).TimeOfDay;
+        var s = new LocalTime(start.Hour, start.Minute);
+        var e = new LocalTime(end.Hour, end.Minute);
+        return s <= e ? t >= s && t < e : t >= s || t < e;
+    }
+}

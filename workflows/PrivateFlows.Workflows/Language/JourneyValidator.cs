@@ -1,0 +1,259 @@
+using System.Text.RegularExpressions;
+using PrivateFlows.Workflows.Customers;
+using PrivateFlows.Workflows.Templates;
+using Scriban.Runtime;
+
+namespace PrivateFlows.Workflows.Language;
+
+/// <summary>Semantic checks across a parsed journey and its templates; each problem points at the YAML or template line.</summary>
+public static partial class JourneyValidator
+{
+    /// <summary>Locales every built-in and marketer journey is expected to carry.</summary>
+    public static readonly IReadOnlyList<string> ExpectedLocales = ["zh-CN", "en"];
+
+    public static IReadOnlyList<Diagnostic> Validate(JourneyDefinition journey, IEnumerable<TemplateSource> templates)
+    {
+        var d = new List<Diagnostic>();
+        var path = journey.Path;
+        void Add(SourceSpan at, Severity severity, string code, string message) => d.Add(new Diagnostic(path, at, severity, code, message));
+
+        // Step ids and references.
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in journey.Steps)
+        {
+            if (!ids.Add(step.Id)) Add(step.At, Severity.Error, DiagnosticCodes.DuplicateStep, $"step id '{step.Id}' is used twice");
+        }
+
+        foreach (var step in journey.Steps)
+        {
+            if (step.Next is not null && !ids.Contains(step.Next))
+            {
+                Add(step.At, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' goes next to '{step.Next}', which is not a step of this journey");
+            }
+
+            foreach (var (target, at) in step.Targets())
+            {
+                if (!ids.Contains(target)) Add(at, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' refers to '{target}', which is not a step of this journey");
+            }
+        }
+
+        CheckReachability(journey, d);
+        CheckLoops(journey, d);
+
+        // Step options.
+        var templateList = templates.ToList();
+        foreach (var step in journey.Steps)
+        {
+            switch (step)
+            {
+                case SendStep send:
+                    if (!Channels.All.Contains(send.Channel))
+                    {
+                        Add(send.ChannelAt, Severity.Error, DiagnosticCodes.UnknownChannel, $"unknown channel '{send.Channel}' (use one of {string.Join(", ", Channels.All)})");
+                    }
+
+                    var locales = templateList.Where(t => t.Name == send.Template).Select(t => t.Locale).ToHashSet(StringComparer.Ordinal);
+                    if (locales.Count == 0)
+                    {
+                        Add(send.TemplateAt, Severity.Error, DiagnosticCodes.MissingTemplate, $"template '{send.Template}' not found (expected templates/{send.Template}.<locale>.sbn)");
+                    }
+                    else
+                    {
+                        foreach (var missing in ExpectedLocales.Where(l => !locales.Contains(l)))
+                        {
+                            Add(send.TemplateAt, Severity.Warning, DiagnosticCodes.MissingTemplate, $"template '{send.Template}' has no {missing} version; customers in {missing} get another language");
+                        }
+                    }
+
+                    break;
+                case WaitStep wait:
+                    Expression(wait.DaysExpression, wait.KindAt);
+                    if (wait.Duration is null && wait.DaysExpression is null)
+                    {
+                        Add(wait.KindAt, Severity.Error, DiagnosticCodes.BadDuration, "a wait needs a duration or 'days'");
+                    }
+
+                    break;
+                case WaitUntilStep until:
+                    Expression(until.DateExpression, until.KindAt);
+                    break;
+                case WaitForStep waitFor:
+                    Expression(waitFor.Condition, waitFor.KindAt);
+                    foreach (var (_, expression) in waitFor.Match) Expression(expression, waitFor.KindAt);
+                    break;
+                case BranchStep branch:
+                    for (var i = 0; i < branch.Cases.Length; i++)
+                    {
+                        var c = branch.Cases[i];
+                        if (c.When is null && i != branch.Cases.Length - 1)
+                        {
+                            Add(c.At, Severity.Error, DiagnosticCodes.BranchElse, $"'else' must be the last case of branch '{branch.Id}'");
+                        }
+
+                        Expression(c.When, c.At);
+                    }
+
+                    if (branch.Cases.Length > 0 && branch.Cases[^1].When is not null)
+                    {
+                        Add(branch.KindAt, Severity.Warning, DiagnosticCodes.BranchElse, $"branch '{branch.Id}' has no 'else'; when no case matches, the next step in the file runs");
+                    }
+
+                    break;
+                case SplitStep split:
+                    if (split.Holdout is < 0 or > 100)
+                    {
+                        Add(split.KindAt, Severity.Error, DiagnosticCodes.BadSplit, $"holdout must be a percentage from 0 to 100, not {split.Holdout}");
+                    }
+
+                    if (split.Variants.Sum(v => v.Weight) <= 0)
+                    {
+                        Add(split.KindAt, Severity.Error, DiagnosticCodes.BadSplit, "split variants need a positive total weight");
+                    }
+
+                    if (split.Variants.Select(v => v.Name).Distinct(StringComparer.Ordinal).Count() != split.Variants.Length)
+                    {
+                        Add(split.KindAt, Severity.Error, DiagnosticCodes.BadSplit, "split variant names must be unique");
+                    }
+
+                    break;
+                case AwardPointsStep points when !long.TryParse(points.Points, out _):
+                    Expression(points.Points, points.KindAt);
+                    break;
+                case SetAttributeStep attribute:
+                    Expression(attribute.Value, attribute.KindAt);
+                    break;
+                case ReferralRewardStep reward:
+                    Expression(reward.HoldWhen, reward.KindAt);
+                    break;
+            }
+        }
+
+        Expression(journey.Entry.Condition, journey.Entry.At);
+        Expression(journey.Entry.Segment, journey.Entry.At);
+        if (journey.Goal is not null) Expression(journey.Goal.Condition, journey.Goal.At);
+        foreach (var exit in journey.Exits) Expression(exit.Condition, exit.At);
+
+        CheckTemplates(journey, templateList, d);
+        return d;
+
+        void Expression(string? text, SourceSpan at)
+        {
+            if (text is null) return;
+            var error = TemplateSandbox.ParseError(text, expression: true);
+            if (error is not null) Add(at, Severity.Error, DiagnosticCodes.BadExpression, $"'{text}' is not a valid expression: {error}");
+        }
+    }
+
+    private static void CheckReachability(JourneyDefinition journey, List<Diagnostic> d)
+    {
+        if (journey.Steps.IsEmpty) return;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var queue = new Queue<Step>([journey.Steps[0]]);
+        while (queue.TryDequeue(out var step))
+        {
+            if (!seen.Add(step.Id)) continue;
+            foreach (var next in Successors(journey, step))
+            {
+                var target = journey.FindStep(next);
+                if (target is not null) queue.Enqueue(target);
+            }
+        }
+
+        foreach (var step in journey.Steps.Where(s => !seen.Contains(s.Id)))
+        {
+            d.Add(new Diagnostic(journey.Path, step.At, Severity.Warning, DiagnosticCodes.UnreachableStep, $"step '{step.Id}' can never run: no step leads to it"));
+        }
+    }
+
+    /// <summary>Every step that can run right after <paramref name="step"/>.</summary>
+    internal static IEnumerable<string> Successors(JourneyDefinition journey, Step step)
+    {
+        if (step is EndStep) yield break;
+        var hasElse = step is BranchStep b && b.Cases.Any(c => c.When is null);
+        var fallsThrough = step is not SplitStep && !hasElse;
+        if (fallsThrough && journey.DefaultNext(step) is { } next) yield return next;
+        foreach (var (target, _) in step.Targets()) yield return target;
+    }
+
+    private static void CheckLoops(JourneyDefinition journey, List<Diagnostic> d)
+    {
+        // A cycle made only of non-waiting steps would spin forever within one decision.
+        var state = new Dictionary<string, int>(StringComparer.Ordinal);
+        var reported = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var step in journey.Steps) Visit(step);
+
+        void Visit(Step step)
+        {
+            if (step.Waits) return;
+            if (state.TryGetValue(step.Id, out var s))
+            {
+                if (s == 1 && reported.Add(step.Id))
+                {
+                    d.Add(new Diagnostic(journey.Path, step.At, Severity.Error, DiagnosticCodes.LoopWithoutWait, $"step '{step.Id}' is part of a loop with no wait; add a wait, wait_until or wait_for inside the loop"));
+                }
+
+                return;
+            }
+
+            state[step.Id] = 1;
+            foreach (var next in Successors(journey, step))
+            {
+                if (journey.FindStep(next) is { } target) Visit(target);
+            }
+
+            state[step.Id] = 2;
+        }
+    }
+
+    [GeneratedRegex(@"\((\d+),(\d+)\)")]
+    private static partial Regex ScribanPosition();
+
+    private static void CheckTemplates(JourneyDefinition journey, List<TemplateSource> templates, List<Diagnostic> d)
+    {
+        var used = journey.Steps.OfType<SendStep>().Select(s => s.Template).Append(MessageRenderer.MarketingPartial).ToHashSet(StringComparer.Ordinal);
+        var sample = SampleModel(journey);
+        foreach (var template in templates.Where(t => used.Contains(t.Name)))
+        {
+            var path = string.IsNullOrEmpty(template.Path) ? $"templates/{template.Name}.{template.Locale}.sbn" : template.Path;
+            var (subject, body, offset) = FrontMatter.Split(template.Text);
+            foreach (var (text, lineOffset) in new[] { (subject, 1), (body, offset) })
+            {
+                if (text is null) continue;
+                var parseError = TemplateSandbox.ParseError(text, expression: false);
+                if (parseError is not null)
+                {
+                    var m = ScribanPosition().Match(parseError);
+                    var at = m.Success ? new SourceSpan(int.Parse(m.Groups[1].Value) + lineOffset, int.Parse(m.Groups[2].Value)) : new SourceSpan(1 + lineOffset, 1);
+                    d.Add(new Diagnostic(path, at, Severity.Error, DiagnosticCodes.BadExpression, $"template does not parse: {parseError}"));
+                    continue;
+                }
+
+                try
+                {
+                    var model = new ScriptObject();
+                    model.Import(sample);
+                    model["body"] = "";
+                    TemplateSandbox.Render(text, model, path, strict: true);
+                }
+                catch (TemplateException e) when (e.InnerException is Scriban.Syntax.ScriptRuntimeException runtime)
+                {
+                    var at = new SourceSpan(runtime.Span.Start.Line + 1 + lineOffset, runtime.Span.Start.Column + 1);
+                    var isUnknown = runtime.OriginalMessage.Contains("not found", StringComparison.OrdinalIgnoreCase);
+                    d.Add(new Diagnostic(path, at, isUnknown ? Severity.Warning : Severity.Error, isUnknown ? DiagnosticCodes.UnknownVariable : DiagnosticCodes.BadExpression,
+                        isUnknown ? $"{runtime.OriginalMessage}; it renders as empty" : runtime.OriginalMessage));
+                }
+                catch (TemplateException e)
+                {
+                    d.Add(new Diagnostic(path, new SourceSpan(1 + lineOffset, 1), Severity.Error, DiagnosticCodes.BadExpression, e.Message));
+                }
+            }
+        }
+    }
+
+    private static ScriptObject SampleModel(JourneyDefinition journey)
+    {
+        var profile = new CustomerProfile { CustomerId = "sample", Name = "Sample" };
+        var @event = new CustomerEvent("sample", journey.Entry.Events.FirstOrDefault() ?? "sample.event", "sample", DateTimeOffset.UnixEpoch, []);
+        return ScriptModel.For(profile, @event, null, DateTimeOffset.UnixEpoch);
+    }
+}

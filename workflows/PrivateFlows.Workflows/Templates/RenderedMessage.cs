@@ -1,0 +1,3 @@
+namespace PrivateFlows.Workflows.Templates;
+
+public sealed record RenderedMessage(string? Subject, string Body, string Locale);
