@@ -233,6 +233,7 @@ public static partial class JourneyValidator
                     var model = new ScriptObject();
                     model.Import(sample);
                     model["body"] = "";
+                    model["subject"] = "";
                     TemplateSandbox.Render(text, model, path, strict: true);
                 }
                 catch (TemplateException e) when (e.InnerException is Scriban.Syntax.ScriptRuntimeException runtime)

@@ -27,7 +27,12 @@ public static class MessageRenderer
             var wrapperModel = new ScriptObject();
             wrapperModel.Import(model);
             wrapperModel["body"] = body;
-            body = TemplateSandbox.Render(FrontMatter.Split(partial.Text).Body, wrapperModel, partial.Path.Length > 0 ? partial.Path : MarketingPartial).Trim();
+            wrapperModel["subject"] = subject;
+            var (partialSubject, partialBody, _) = FrontMatter.Split(partial.Text);
+            var partialName = partial.Path.Length > 0 ? partial.Path : MarketingPartial;
+            body = TemplateSandbox.Render(partialBody, wrapperModel, partialName).Trim();
+            // The partial labels the subject too (e.g. 【广告】 in commercial email subjects), but only when there is one.
+            if (subject is not null && partialSubject is not null) subject = TemplateSandbox.Render(partialSubject, wrapperModel, partialName).Trim();
         }
 
         return new RenderedMessage(subject, body, chosen);
