@@ -21,5 +21,8 @@ public sealed record DecisionContext(
         return new DecisionContext(now, list, list.ToImmutableDictionary(j => j.Version, j => j), policy ?? ContactPolicy.Default);
     }
 
+    /// <summary>A/B winners declared by the runtime from journey statistics (journey name → variant); splits with a winner rule route new entries there.</summary>
+    public ImmutableDictionary<string, string> Winners { get; init; } = ImmutableDictionary<string, string>.Empty;
+
     public JourneyVersion? FindVersion(string version) => PinnedVersions.GetValueOrDefault(version);
 }

@@ -246,6 +246,9 @@ public static class JourneyParser
             {
                 Id = id,
                 Holdout = int.Parse(m.Scalar("holdout") ?? "0", CultureInfo.InvariantCulture),
+                Winner = m.Get("winner") is YamlMappingNode w
+                    ? new WinnerRule(DurationAt(w, "after") ?? TimeSpan.FromDays(14), w.Scalar("metric") ?? "conversion", int.Parse(w.Scalar("confidence") ?? "95", CultureInfo.InvariantCulture))
+                    : null,
                 Variants = [.. ((YamlSequenceNode)m.Get("variants")!).Children.OfType<YamlMappingNode>().Select(v => new SplitVariant(
                     v.Scalar("name")!,
                     int.Parse(v.Scalar("weight")!, CultureInfo.InvariantCulture),

@@ -84,6 +84,8 @@ public sealed record SplitStep : Step
     /// <summary>Percent of customers held out (0–100).</summary>
     public int Holdout { get; init; }
     public ImmutableArray<SplitVariant> Variants { get; init; } = [];
+    /// <summary>When set, new entries go to the variant the statistics declare the winner.</summary>
+    public WinnerRule? Winner { get; init; }
 
     public override IEnumerable<(string Target, SourceSpan At)> Targets() => Variants.Select(v => (v.Next, v.At));
 }
@@ -137,4 +139,10 @@ public sealed record EndStep : Step
 {
     public override string Kind => "end";
     public InstanceOutcome Outcome { get; init; } = InstanceOutcome.Completed;
+}
+
+/// <summary><c>winner: { after: 14d, metric: conversion, confidence: 95 }</c>: declare a winner once the test has run long enough and one variant is better with that confidence.</summary>
+public sealed record WinnerRule(TimeSpan After, string Metric, int Confidence)
+{
+    public override string ToString() => $"after {Duration.Format(After)}, {Metric}, min {Confidence}% confidence";
 }
