@@ -38,6 +38,12 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         var goal = _journey.Goal;
         if (goal is not null && goal.Event == e.Type && _instance.GoalDeadline is { } deadline && e.Time <= deadline && Condition(goal.Condition, e))
         {
+            // The goal event's amount is the revenue attributed to the journey.
+            if (e.DataDecimal("amount") is { } revenue)
+            {
+                _instance = _instance with { Vars = _instance.Vars.SetItem("goal_amount", revenue.ToString(CultureInfo.InvariantCulture)) };
+            }
+
             End(InstanceOutcome.Converted, HistoryKind.GoalReached, $"goal {goal.Event} ({e.Id}) within {Duration.Format(goal.Within)}");
             return Save();
         }
@@ -393,6 +399,13 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             End(InstanceOutcome.Completed, HistoryKind.Completed, "held out");
             stop = true;
             return null;
+        }
+
+        if (split.Winner is not null && decision.Context.Winners.TryGetValue(_journey.Name, out var winner) && split.Variants.FirstOrDefault(v => v.Name == winner) is { } won)
+        {
+            _instance = _instance with { Variant = won.Name, Vars = _instance.Vars.SetItem("variant", won.Name) };
+            History(HistoryKind.SplitVariant, split.Id, $"variant {won.Name} → {won.Next} (declared winner: {split.Winner})");
+            return won.Next;
         }
 
         var total = split.Variants.Sum(v => v.Weight);
