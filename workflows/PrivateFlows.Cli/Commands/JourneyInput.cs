@@ -19,6 +19,13 @@ internal static class JourneyInput
         return result.Journeys.FirstOrDefault();
     }
 
+    public static IReadOnlyList<JourneyVersion>? LoadDirectory(string path, CliOutput output)
+    {
+        var result = JourneyLoader.LoadDirectory(path);
+        foreach (var d in result.Diagnostics.Where(d => d.IsError)) output.Error.WriteLine(d.ToString());
+        return result.HasErrors ? null : result.Journeys;
+    }
+
     public static IReadOnlyList<CustomerEvent> ReadEvents(string path)
     {
         var events = new List<CustomerEvent>();

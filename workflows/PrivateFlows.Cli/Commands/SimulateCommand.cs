@@ -14,7 +14,7 @@ public static class SimulateCommand
 {
     public static Command Create(CliOutput output)
     {
-        var journey = new Argument<string>("journey") { Description = "the journey YAML file" };
+        var journey = new Argument<string[]>("journeys") { Description = "journey YAML file(s) or folder; several journeys share the customer's caps as in production", Arity = ArgumentArity.OneOrMore };
         var customer = new Option<string>("--customer") { Description = "customer profile JSON file", Required = true };
         var events = new Option<string>("--events") { Description = "event timeline, CloudEvents JSON lines with time", Required = true };
         var until = new Option<string?>("--until") { Description = "stop at this ISO time, or +30d after the last event" };
@@ -24,10 +24,18 @@ public static class SimulateCommand
         return command;
     }
 
-    public static int Run(string journeyPath, string customerPath, string eventsPath, string? until, bool json, CliOutput output)
+    public static int Run(string journeyPath, string customerPath, string eventsPath, string? until, bool json, CliOutput output) =>
+        Run([journeyPath], customerPath, eventsPath, until, json, output);
+
+    public static int Run(IReadOnlyList<string> journeyPaths, string customerPath, string eventsPath, string? until, bool json, CliOutput output)
     {
-        var journey = JourneyInput.LoadJourney(journeyPath, output);
-        if (journey is null) return 1;
+        var journeys = new List<JourneyVersion>();
+        foreach (var path in journeyPaths)
+        {
+            var loaded = Directory.Exists(path) ? JourneyInput.LoadDirectory(path, output) : JourneyInput.LoadJourney(path, output) is { } one ? [one] : null;
+            if (loaded is null) return 1;
+            journeys.AddRange(loaded);
+        }
         CustomerProfile profile;
         IReadOnlyList<CustomerEvent> events;
         try
@@ -59,13 +67,14 @@ public static class SimulateCommand
             }
         }
 
-        var result = Simulator.Run([journey], profile, events, end, ContactPolicy.Default);
+        var result = Simulator.Run(journeys, profile, events, end, ContactPolicy.Default);
         if (json)
         {
             var array = new JsonArray(result.Timeline.Select(t => (JsonNode)new JsonObject
             {
                 ["time"] = t.Time.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
                 ["kind"] = t.Kind,
+                ["journey"] = t.Journey,
                 ["step"] = t.Step,
                 ["detail"] = t.Detail,
             }).ToArray());
@@ -74,11 +83,13 @@ public static class SimulateCommand
         }
 
         var zone = profile.TimeZone;
-        output.Out.WriteLine($"{journey.Name} ({journey.Version}) for {profile.CustomerId} — times in {zone}");
+        output.Out.WriteLine($"{string.Join(", ", journeys.Select(j => $"{j.Name} ({j.Version})"))} for {profile.CustomerId} — times in {zone}");
+        var many = journeys.Count > 1;
         foreach (var t in result.Timeline)
         {
             var local = CustomerClock.ToLocal(t.Time, zone).ToString("yyyy-MM-dd ddd HH:mm", CultureInfo.InvariantCulture);
-            output.Out.WriteLine($"{local}  {t.Kind,-13} {t.Step ?? "",-20} {t.Detail}");
+            var journey = many ? $"{t.Journey ?? "",-17} " : "";
+            output.Out.WriteLine($"{local}  {journey}{t.Kind,-13} {t.Step ?? "",-20} {t.Detail}");
         }
 
         return 0;

@@ -49,7 +49,9 @@ public static class CustomerDecider
         builder.UpdateProfile(p => ProfileProjection.Apply(p, e));
 
         // Running instances first, so that an event that ends one (goal, exit) frees the slot for re-entry.
-        foreach (var instance in builder.State.Instances.Where(i => i.IsActive).ToList())
+        // Higher-priority journeys act first, so they get first claim on the customer's contact slots.
+        var priority = builder.Context.Journeys.ToDictionary(j => j.Name, j => j.Definition.Priority);
+        foreach (var instance in builder.State.Instances.Where(i => i.IsActive).OrderByDescending(i => priority.GetValueOrDefault(i.Journey, 50)).ThenBy(i => i.StartedAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal).ToList())
         {
             WithInstance(builder, instance.InstanceId, run => run.OnEvent(e));
         }
