@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using PrivateFlows.Workflows.Loyalty;
+using PrivateFlows.Workflows.Referrals;
 
 namespace PrivateFlows.Workflows.Customers;
 
@@ -17,8 +19,18 @@ public sealed record CustomerProfile
     public ImmutableSortedSet<string> Tags { get; init; } = ImmutableSortedSet<string>.Empty;
     public ImmutableSortedDictionary<string, string> Attributes { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public OrdersSummary Orders { get; init; } = new();
+    /// <summary>The points balance (every ledger entry of the customer, summed).</summary>
     public long Points { get; init; }
     public string Tier { get; init; } = "member";
+    /// <summary>Points lots, qualifying totals and tier schedule behind <see cref="Points"/> and <see cref="Tier"/>.</summary>
+    public LoyaltyAccount Loyalty { get; init; } = new();
+    public Activity Activity { get; init; } = new();
+    /// <summary>Device ids, phones and payment fingerprints seen in the customer's events (for referral anti-fraud).</summary>
+    public Fingerprints Fingerprints { get; init; } = new();
+    /// <summary>The last time the customer came back after being dormant or churned.</summary>
+    public Recall? LastRecall { get; init; }
+    /// <summary>Set when the customer joined through a referral.</summary>
+    public ReferredBy? ReferredBy { get; init; }
     public DateTimeOffset? RegisteredAt { get; init; }
     public DateTimeOffset? LastActiveAt { get; init; }
     public ImmutableSortedDictionary<string, string> ExternalIds { get; init; } = ImmutableSortedDictionary<string, string>.Empty;

@@ -8,4 +8,9 @@ public sealed record OrdersSummary(
     DateTimeOffset? LastAt = null)
 {
     public decimal Net => Total - Refunded;
+
+    /// <summary>Number of refunds (partial refunds count one each).</summary>
+    public int Refunds { get; init; }
+
+    public DateTimeOffset? LastRefundAt { get; init; }
 }

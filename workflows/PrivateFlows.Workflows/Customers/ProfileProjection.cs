@@ -1,15 +1,25 @@
 using System.Collections.Immutable;
 using System.Text.Json.Nodes;
+using PrivateFlows.Workflows.Referrals;
+using PrivateFlows.Workflows.Segments;
 
 namespace PrivateFlows.Workflows.Customers;
 
-/// <summary>How each event changes what we know about the customer. Pure: the event's own time is the only clock.</summary>
+/// <summary>
+/// How each event changes what we know about the customer: details, consent, orders, activity counters and
+/// check-in days, device/phone/payment fingerprints, comebacks after dormancy, and the referral link.
+/// Points and tiers are the loyalty program's (<c>Loyalty.PointsEarning</c>). Pure: the event's own time is the only clock.
+/// </summary>
 public static class ProfileProjection
 {
-    private static readonly string[] InteractionTypes = [EventTypes.AppOpened, EventTypes.CheckedIn, EventTypes.CouponRedeemed];
+    public static CustomerProfile Apply(CustomerProfile profile, CustomerEvent e) => Apply(profile, e, CustomerProgram.Default);
 
-    public static CustomerProfile Apply(CustomerProfile profile, CustomerEvent e)
+    /// <summary>Applies the event; <paramref name="program"/>'s lifecycle thresholds decide whether an order is a comeback.</summary>
+    public static CustomerProfile Apply(CustomerProfile profile, CustomerEvent e, CustomerProgram program)
     {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(e);
+        ArgumentNullException.ThrowIfNull(program);
         var p = profile;
         switch (e.Type)
         {
@@ -22,6 +32,20 @@ public static class ProfileProjection
             case EventTypes.OrderCompleted:
                 var amount = e.DataDecimal("amount") ?? 0m;
                 var o = p.Orders;
+                if (o.Count > 0 && o.LastAt is { } previous && previous < e.Time)
+                {
+                    var before = Lifecycle.Stage(p, e.Time, program.Lifecycle);
+                    if (before is LifecycleStages.Dormant or LifecycleStages.Churned)
+                    {
+                        p = p with { LastRecall = new Recall(e.Time, before, Lifecycle.WholeDays(previous, e.Time)) };
+                    }
+                }
+
+                if (p.ReferredBy is { } referred && amount > 0m && e.Time >= referred.AcceptedAt && !(referred.FirstPaidOrderAt <= e.Time))
+                {
+                    p = p with { ReferredBy = referred with { FirstPaidOrderAt = e.Time } };
+                }
+
                 p = p with
                 {
                     Orders = o with
@@ -35,7 +59,24 @@ public static class ProfileProjection
                 };
                 break;
             case EventTypes.OrderRefunded:
-                p = p with { Orders = p.Orders with { Refunded = p.Orders.Refunded + (e.DataDecimal("amount") ?? 0m) } };
+                p = p with
+                {
+                    Orders = p.Orders with
+                    {
+                        Refunded = p.Orders.Refunded + (e.DataDecimal("amount") ?? 0m),
+                        Refunds = p.Orders.Refunds + 1,
+                        LastRefundAt = Later(p.Orders.LastRefundAt, e.Time),
+                    },
+                };
+                // Money back (a refund of 0 is not) after the referral counts for the referral's anti-fraud check.
+                if (p.ReferredBy is { } refunding && e.Time >= refunding.AcceptedAt && !(refunding.FirstRefundAt <= e.Time) && !(e.DataDecimal("amount") <= 0m))
+                {
+                    p = p with { ReferredBy = refunding with { FirstRefundAt = e.Time } };
+                }
+
+                break;
+            case EventTypes.ReferralAccepted:
+                p = Referred(p, e);
                 break;
             case EventTypes.Unsubscribed:
                 var only = e.DataString("channel");
@@ -65,8 +106,38 @@ public static class ProfileProjection
                 break;
         }
 
-        if (InteractionTypes.Contains(e.Type)) p = p with { LastActiveAt = Later(p.LastActiveAt, e.Time) };
+        if (EventTypes.Interactions.Contains(e.Type))
+        {
+            p = p with { LastActiveAt = Later(p.LastActiveAt, e.Time), Activity = p.Activity.Record(e, p.TimeZone) };
+        }
+
+        var prints = p.Fingerprints.With(e);
+        if (!ReferenceEquals(prints, p.Fingerprints) && prints != p.Fingerprints) p = p with { Fingerprints = prints };
         return p;
+    }
+
+    /// <summary>Links the referee to the referrer; the earliest accepted referral wins, whatever the arrival order.</summary>
+    private static CustomerProfile Referred(CustomerProfile p, CustomerEvent e)
+    {
+        var referrer = e.DataString("referrerId");
+        if (string.IsNullOrWhiteSpace(referrer)) return p with { LastActiveAt = Later(p.LastActiveAt, e.Time) };
+        var existing = p.ReferredBy;
+        if (existing is not null && (existing.AcceptedAt < e.Time || (existing.AcceptedAt == e.Time && string.CompareOrdinal(existing.EventId, e.Id) <= 0)))
+        {
+            return p with { LastActiveAt = Later(p.LastActiveAt, e.Time) };
+        }
+
+        var link = new ReferredBy
+        {
+            ReferrerId = referrer,
+            Code = e.DataString("referralCode"),
+            AcceptedAt = e.Time,
+            EventId = e.Id,
+            FirstPaidOrderAt = existing?.FirstPaidOrderAt is { } paid && paid >= e.Time ? paid : null,
+            FirstRefundAt = existing?.FirstRefundAt is { } refund && refund >= e.Time ? refund : null,
+            Reward = existing?.Reward,
+        };
+        return p with { ReferredBy = link, LastActiveAt = Later(p.LastActiveAt, e.Time) };
     }
 
     private static CustomerProfile Details(CustomerProfile p, CustomerEvent e)

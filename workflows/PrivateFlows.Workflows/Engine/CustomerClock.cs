@@ -1,4 +1,6 @@
+using System.Globalization;
 using NodaTime;
+using NodaTime.Text;
 
 namespace PrivateFlows.Workflows.Engine;
 
@@ -40,6 +42,29 @@ public static class CustomerClock
         var last = Math.Min(day, CalendarSystem.Iso.GetDaysInMonth(local.Year + 2, month));
         return ToInstant(new LocalDate(local.Year + 2, month, last) + new LocalTime(time.Hour, time.Minute), zone);
     }
+
+    /// <summary>The customer's local calendar day of an instant.</summary>
+    public static LocalDate Day(DateTimeOffset instant, string? zone) => ToLocal(instant, zone).Date;
+
+    /// <summary>A local day as <c>yyyy-MM-dd</c>: sorts chronologically as text.</summary>
+    public static string DayKey(LocalDate day) => LocalDatePattern.Iso.Format(day);
+
+    public static string DayKey(DateTimeOffset instant, string? zone) => DayKey(Day(instant, zone));
+
+    public static LocalDate ParseDayKey(string key) => LocalDatePattern.Iso.Parse(key).GetValueOrThrow();
+
+    /// <summary>A local month as <c>yyyy-MM</c>: sorts chronologically as text.</summary>
+    public static string MonthKey(DateTimeOffset instant, string? zone)
+    {
+        var day = Day(instant, zone);
+        return MonthKey(day.Year, day.Month);
+    }
+
+    public static string MonthKey(int year, int month) =>
+        string.Create(CultureInfo.InvariantCulture, $"{year:D4}-{month:D2}");
+
+    /// <summary>The instant the local day starts in the zone (DST-safe).</summary>
+    public static DateTimeOffset StartOfDay(LocalDate day, string? zone) => ToInstant(day.AtMidnight(), zone);
 
     /// <summary>Is the local time inside [start, end) — a window that may wrap midnight (21:00–09:00)?</summary>
     public static bool InWindow(DateTimeOffset now, TimeOnly start, TimeOnly end, string? zone)

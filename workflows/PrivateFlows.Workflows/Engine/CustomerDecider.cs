@@ -23,6 +23,7 @@ public static class CustomerDecider
         ArgumentNullException.ThrowIfNull(context);
 
         var builder = new DecisionBuilder(Prune(state, context), context, (input as EventReceived)?.Event);
+        LoyaltyDecision.Housekeeping(builder); // points expiring and tier reviews due by now, whatever the input
         switch (input)
         {
             case EventReceived received:
@@ -41,12 +42,15 @@ public static class CustomerDecider
                 throw new ArgumentException($"unknown input {input.GetType().Name}", nameof(input));
         }
 
+        LoyaltyDecision.Finish(builder);
         return new Decision(builder.State, [.. builder.Effects]);
     }
 
     private static void OnEvent(DecisionBuilder builder, CustomerEvent e)
     {
-        builder.UpdateProfile(p => ProfileProjection.Apply(p, e));
+        builder.UpdateProfile(p => ProfileProjection.Apply(p, e, builder.Context.Program));
+        LoyaltyDecision.OnEvent(builder, e);
+        ReferralDecision.OnEvent(builder, e);
 
         // Running instances first, so that an event that ends one (goal, exit) frees the slot for re-entry.
         // Higher-priority journeys act first, so they get first claim on the customer's contact slots.
@@ -116,7 +120,7 @@ public static class CustomerDecider
             }
         }
 
-        var model = ScriptModel.For(builder.Profile, e, null, builder.Now);
+        var model = ScriptModel.For(builder.Profile, e, null, builder.Now, builder.Context.Program);
         try
         {
             if (definition.Entry.Condition is { } condition && !TemplateSandbox.IsTrue(condition, model)) return $"entry condition is false: {condition}";

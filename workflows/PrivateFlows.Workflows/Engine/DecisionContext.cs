@@ -1,5 +1,7 @@
 using System.Collections.Immutable;
+using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Language;
+using PrivateFlows.Workflows.Referrals;
 
 namespace PrivateFlows.Workflows.Engine;
 
@@ -15,10 +17,23 @@ public sealed record DecisionContext(
     ImmutableDictionary<string, JourneyVersion> PinnedVersions,
     ContactPolicy Policy)
 {
-    public static DecisionContext For(DateTimeOffset now, IEnumerable<JourneyVersion> journeys, ContactPolicy? policy = null)
+    /// <summary>Lifecycle/RFM thresholds, named segments, loyalty program and referral rules; the seed program unless the runtime configures one.</summary>
+    public CustomerProgram Program { get; init; } = CustomerProgram.Default;
+
+    /// <summary>
+    /// Facts about referrers (devices, phones, payment fingerprints, recent referrals) by referrer id, for the
+    /// referral anti-fraud check. The runtime fills it for the referrer named by the customer's referral (<c>Profile.ReferredBy</c>);
+    /// a missing referrer is paid unless <c>ReferralRules.HoldWhenReferrerUnknown</c>.
+    /// </summary>
+    public ImmutableDictionary<string, ReferrerFacts> Referrers { get; init; } = ImmutableDictionary<string, ReferrerFacts>.Empty;
+
+    public static DecisionContext For(DateTimeOffset now, IEnumerable<JourneyVersion> journeys, ContactPolicy? policy = null, CustomerProgram? program = null)
     {
         var list = journeys.ToImmutableArray();
-        return new DecisionContext(now, list, list.ToImmutableDictionary(j => j.Version, j => j), policy ?? ContactPolicy.Default);
+        return new DecisionContext(now, list, list.ToImmutableDictionary(j => j.Version, j => j), policy ?? ContactPolicy.Default)
+        {
+            Program = program ?? CustomerProgram.Default,
+        };
     }
 
     /// <summary>A/B winners declared by the runtime from journey statistics (journey name → variant); splits with a winner rule route new entries there.</summary>

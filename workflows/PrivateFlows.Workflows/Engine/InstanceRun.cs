@@ -4,6 +4,8 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Language;
+using PrivateFlows.Workflows.Loyalty;
+using PrivateFlows.Workflows.Referrals;
 using PrivateFlows.Workflows.Templates;
 using Scriban.Runtime;
 
@@ -230,8 +232,10 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
                     ? literal
                     : Convert.ToInt64(Evaluate(award.Points) ?? 0, CultureInfo.InvariantCulture);
                 var reason = award.Reason ?? $"{_journey.Name}/{step.Id}";
-                decision.Effects.Add(new AwardPoints(EffectId("points"), _instance.CustomerId, _instance.InstanceId, points, reason));
-                decision.UpdateProfile(p => p with { Points = p.Points + points });
+                var pointsId = EffectId("points");
+                var pointsExpire = points > 0 ? decision.Context.Program.Loyalty.Expiry.ExpiresAt(Now, decision.Profile.TimeZone) : null;
+                decision.Effects.Add(new AwardPoints(pointsId, _instance.CustomerId, _instance.InstanceId, points, reason) { ExpiresAt = pointsExpire });
+                LoyaltyDecision.Credit(decision, new PointsLedgerEntry(pointsId, _instance.CustomerId, Now, points, PointsRules.Journey, reason) { ExpiresAt = pointsExpire });
                 History(HistoryKind.Action, step.Id, $"awarded {points} points ({reason})");
                 return next;
             case IssueCouponStep coupon:
@@ -428,18 +432,43 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         return last.Next;
     }
 
+    /// <summary>
+    /// Rewards both sides of the referral that started the instance, unless an anti-fraud rule
+    /// (<see cref="ReferralFraudCheck"/>) or the step's <c>hold_when</c> holds it for review. Sets
+    /// <c>vars.referral_held</c> ("true"/"false") and <c>vars.referral_hold_reason</c> for the steps after it.
+    /// </summary>
     private void Reward(ReferralRewardStep reward)
     {
         var entry = _instance.EntryEvent;
-        var referrer = entry.DataString("referrerId") ?? "";
-        string? hold = null;
-        if (referrer.Length == 0) hold = "the referral names no referrer";
-        else if (referrer == _instance.CustomerId) hold = "self-referral";
-        else if (reward.HoldWhen is not null && IsTrue(reward.HoldWhen)) hold = $"hold rule: {reward.HoldWhen}";
-        decision.Effects.Add(new RewardReferral(EffectId("referral"), _instance.CustomerId, _instance.InstanceId, referrer, reward.ReferrerPoints, reward.RefereePoints, hold is not null, hold));
-        if (hold is null)
+        var profile = decision.Profile;
+        var referrer = entry.DataString("referrerId") is { Length: > 0 } named ? named : profile.ReferredBy?.ReferrerId ?? "";
+        var facts = referrer.Length > 0 ? decision.Context.Referrers.GetValueOrDefault(referrer) : null;
+        var holds = ReferralFraudCheck.Check(profile, entry, facts, decision.Context.Program.Referral).ToBuilder();
+        if (reward.HoldWhen is not null && IsTrue(reward.HoldWhen)) holds.Add(new ReferralHold(ReferralHold.HoldRule, $"hold rule: {reward.HoldWhen}"));
+        var held = holds.Count > 0;
+        var hold = held ? string.Join("; ", holds.Select(h => h.Reason)) : null;
+        var effectId = EffectId("referral");
+        var expires = !held && reward.RefereePoints > 0 ? decision.Context.Program.Loyalty.Expiry.ExpiresAt(Now, profile.TimeZone) : null;
+        decision.Effects.Add(new RewardReferral(effectId, _instance.CustomerId, _instance.InstanceId, referrer, reward.ReferrerPoints, reward.RefereePoints, held, hold)
         {
-            decision.UpdateProfile(p => p with { Points = p.Points + reward.RefereePoints });
+            HoldCodes = [.. holds.Select(h => h.Code).Distinct(StringComparer.Ordinal)],
+            RefereeExpiresAt = expires,
+        });
+        ReferralDecision.Record(decision, new ReferralReward(effectId, _instance.InstanceId, referrer, reward.ReferrerPoints, reward.RefereePoints, held ? ReferralRewardStatus.Held : ReferralRewardStatus.Paid, Now)
+        {
+            Holds = holds.ToImmutable(),
+        }, entry);
+        _instance = _instance with { Vars = _instance.Vars.SetItem("referral_held", held ? "true" : "false").SetItem("referral_hold_reason", hold ?? "") };
+        if (!held)
+        {
+            if (reward.RefereePoints != 0)
+            {
+                LoyaltyDecision.Credit(decision, new PointsLedgerEntry($"{effectId}/referee", _instance.CustomerId, Now, reward.RefereePoints, PointsRules.ReferralReferee, $"referral reward (referred by {referrer})")
+                {
+                    ExpiresAt = expires,
+                });
+            }
+
             History(HistoryKind.Action, reward.Id, $"referral reward paid: {reward.ReferrerPoints} points to {referrer}, {reward.RefereePoints} points to {_instance.CustomerId}");
         }
         else
@@ -487,7 +516,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
 
     private string EffectId(string kind) => $"{_instance.InstanceId}/{_instance.Sequence.ToString(CultureInfo.InvariantCulture)}/{kind}";
 
-    private ScriptObject Model(CustomerEvent? e) => ScriptModel.For(decision.Profile, e ?? _instance.EntryEvent, _instance, Now);
+    private ScriptObject Model(CustomerEvent? e) => ScriptModel.For(decision.Profile, e ?? _instance.EntryEvent, _instance, Now, decision.Context.Program);
 
     private object? Evaluate(string expression) => TemplateSandbox.Evaluate(expression, Model(decision.Event));
 

@@ -33,6 +33,12 @@ public static class JourneyParser
             diagnostics.Add(new Diagnostic(path, new SourceSpan((int)e.Start.Line, (int)e.Start.Column), Severity.Error, DiagnosticCodes.YamlSyntax, message));
             return (null, diagnostics);
         }
+        catch (InvalidOperationException)
+        {
+            // YamlDotNet sometimes fails without a position (e.g. an unclosed '[' followed by block content).
+            diagnostics.Add(new Diagnostic(path, LastToken(yaml), Severity.Error, DiagnosticCodes.YamlSyntax, "the YAML cannot be read from here on (an unclosed '[' or '{'?)"));
+            return (null, diagnostics);
+        }
 
         diagnostics.AddRange(JourneySchema.Validate(path, root));
         if (diagnostics.Count > 0) return (null, diagnostics);
@@ -40,6 +46,23 @@ public static class JourneyParser
         var builder = new Builder(path, diagnostics);
         var journey = builder.Journey(root);
         return (journey, diagnostics);
+    }
+
+    /// <summary>Where the last token YamlDotNet could scan starts: the best position for an error it reports without one.</summary>
+    private static SourceSpan LastToken(string yaml)
+    {
+        var at = new SourceSpan(1, 1);
+        var scanner = new Scanner(new StringReader(yaml));
+        try
+        {
+            while (scanner.MoveNext()) at = new SourceSpan((int)scanner.Current!.Start.Line, (int)scanner.Current.Start.Column);
+        }
+        catch (Exception e) when (e is YamlException or InvalidOperationException)
+        {
+            // Stop at the token that could not be scanned.
+        }
+
+        return at;
     }
 
     private sealed class Builder(string path, List<Diagnostic> diagnostics)
@@ -155,7 +178,7 @@ public static class JourneyParser
                 },
                 _ => null,
             };
-            return step is null ? null : step with { Id = id, Next = node.Scalar("next"), At = node.Span(), KindAt = node.KeySpan(kind) };
+            return step is null ? null : step with { Id = id, Next = node.Scalar("next"), At = node.Span(), KindAt = node.KeySpan(kind), NextAt = node.Get("next")?.Span() ?? node.Span() };
 
             SendStep Send(YamlMappingNode m) => new()
             {
@@ -236,7 +259,7 @@ public static class JourneyParser
                         continue;
                     }
 
-                    cases.Add(new BranchCase(when, next, c.Get("next")!.Span()) { });
+                    cases.Add(new BranchCase(when, next, c.Get("next")!.Span()) { WhenAt = c.Get("when")!.Span() });
                 }
 
                 return new BranchStep { Id = id, Cases = cases.ToImmutable() };

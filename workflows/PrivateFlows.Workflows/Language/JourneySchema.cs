@@ -24,11 +24,17 @@ internal static class JourneySchema
     {
         var positions = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
         var json = ToJson(root, "#", positions);
-        foreach (var error in Schema.Value.Validate(json).OrderBy(e => e.Path, StringComparer.Ordinal))
+        foreach (var error in Flatten(Schema.Value.Validate(json)).OrderBy(e => e.Path, StringComparer.Ordinal))
         {
             yield return new Diagnostic(path, Locate(error, positions), Severity.Error, DiagnosticCodes.Schema, Describe(error));
         }
     }
+
+    /// <summary>A list item's errors (e.g. an unknown property in a step) are reported where they are, not as "item not valid".</summary>
+    private static IEnumerable<ValidationError> Flatten(IEnumerable<ValidationError> errors) =>
+        errors.SelectMany(e => e is ChildSchemaValidationError { Kind: ValidationErrorKind.ArrayItemNotValid } child
+            ? Flatten(child.Errors.Values.SelectMany(v => v))
+            : [e]);
 
     private static SourceSpan Locate(ValidationError error, Dictionary<string, SourceSpan> positions)
     {

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Templates;
 using Scriban.Runtime;
@@ -28,7 +27,7 @@ public static partial class JourneyValidator
         {
             if (step.Next is not null && !ids.Contains(step.Next))
             {
-                Add(step.At, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' goes next to '{step.Next}', which is not a step of this journey");
+                Add(step.NextAt, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' goes next to '{step.Next}', which is not a step of this journey");
             }
 
             foreach (var (target, at) in step.Targets())
@@ -90,7 +89,7 @@ public static partial class JourneyValidator
                             Add(c.At, Severity.Error, DiagnosticCodes.BranchElse, $"'else' must be the last case of branch '{branch.Id}'");
                         }
 
-                        Expression(c.When, c.At);
+                        Expression(c.When, c.WhenAt);
                     }
 
                     if (branch.Cases.Length > 0 && branch.Cases[^1].When is not null)
@@ -205,9 +204,6 @@ public static partial class JourneyValidator
         }
     }
 
-    [GeneratedRegex(@"\((\d+),(\d+)\)")]
-    private static partial Regex ScribanPosition();
-
     private static void CheckTemplates(JourneyDefinition journey, List<TemplateSource> templates, List<Diagnostic> d)
     {
         var used = journey.Steps.OfType<SendStep>().Select(s => s.Template).Append(MessageRenderer.MarketingPartial).ToHashSet(StringComparer.Ordinal);
@@ -222,8 +218,9 @@ public static partial class JourneyValidator
                 var parseError = TemplateSandbox.ParseError(text, expression: false);
                 if (parseError is not null)
                 {
-                    var m = ScribanPosition().Match(parseError);
-                    var at = m.Success ? new SourceSpan(int.Parse(m.Groups[1].Value) + lineOffset, int.Parse(m.Groups[2].Value)) : new SourceSpan(1 + lineOffset, 1);
+                    // Scriban's message text carries no position; its parser messages do (0-based).
+                    var first = Scriban.Template.Parse(text).Messages.FirstOrDefault(m => m.Type == Scriban.Parsing.ParserMessageType.Error);
+                    var at = first is null ? new SourceSpan(1 + lineOffset, 1) : new SourceSpan(first.Span.Start.Line + 1 + lineOffset, first.Span.Start.Column + 1);
                     d.Add(new Diagnostic(path, at, Severity.Error, DiagnosticCodes.BadExpression, $"template does not parse: {parseError}"));
                     continue;
                 }
@@ -240,8 +237,13 @@ public static partial class JourneyValidator
                 {
                     var at = new SourceSpan(runtime.Span.Start.Line + 1 + lineOffset, runtime.Span.Start.Column + 1);
                     var isUnknown = runtime.OriginalMessage.Contains("not found", StringComparison.OrdinalIgnoreCase);
-                    d.Add(new Diagnostic(path, at, isUnknown ? Severity.Warning : Severity.Error, isUnknown ? DiagnosticCodes.UnknownVariable : DiagnosticCodes.BadExpression,
-                        isUnknown ? $"{runtime.OriginalMessage}; it renders as empty" : runtime.OriginalMessage));
+                    // The sample model has no event data, so a runtime error here may just be data that only real
+                    // events carry: warn (the send faults visibly and can be retried) rather than refuse the journey.
+                    var isLimit = runtime.OriginalMessage.Contains("limit", StringComparison.OrdinalIgnoreCase);
+                    d.Add(new Diagnostic(path, at, isLimit ? Severity.Error : Severity.Warning, isUnknown ? DiagnosticCodes.UnknownVariable : DiagnosticCodes.BadExpression,
+                        isUnknown ? $"{runtime.OriginalMessage}; it renders as empty"
+                        : isLimit ? runtime.OriginalMessage
+                        : $"{runtime.OriginalMessage} with sample data; guard it (e.g. ?. or ??) if the field can be missing"));
                 }
                 catch (TemplateException e)
                 {

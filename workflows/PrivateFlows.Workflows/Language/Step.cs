@@ -10,6 +10,8 @@ public abstract record Step
     public SourceSpan At { get; init; }
     /// <summary>Where the step's kind key is (e.g. the <c>send:</c> line), for diagnostics about its options.</summary>
     public SourceSpan KindAt { get; init; }
+    /// <summary>Where the <c>next</c> value is, for diagnostics about it (the step's position when it has none).</summary>
+    public SourceSpan NextAt { get; init; }
     public abstract string Kind { get; }
 
     /// <summary>True when the instance stops here until time passes or an event arrives.</summary>
@@ -65,7 +67,11 @@ public sealed record WaitForStep : Step
     public override IEnumerable<(string Target, SourceSpan At)> Targets() => [(OnTimeout, OnTimeoutAt)];
 }
 
-public sealed record BranchCase(string? When, string Next, SourceSpan At);
+public sealed record BranchCase(string? When, string Next, SourceSpan At)
+{
+    /// <summary>Where the <c>when</c> expression is (for diagnostics about it); <see cref="At"/> is where the target is.</summary>
+    public SourceSpan WhenAt { get; init; }
+}
 
 public sealed record BranchStep : Step
 {

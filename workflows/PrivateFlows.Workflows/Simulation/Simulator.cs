@@ -17,7 +17,8 @@ public static class Simulator
         CustomerProfile profile,
         IEnumerable<CustomerEvent> events,
         DateTimeOffset? until = null,
-        ContactPolicy? policy = null)
+        ContactPolicy? policy = null,
+        CustomerProgram? program = null)
     {
         var journeyList = journeys.ToImmutableArray();
         var ordered = events.Select((e, i) => (e, i)).OrderBy(x => x.e.Time).ThenBy(x => x.i).Select(x => x.e).ToList();
@@ -51,7 +52,7 @@ public static class Simulator
                 timeline.Add(new TimelineEntry(now, "event", null, $"{e.Type} ({e.Id}){DataSummary(e)}"));
             }
 
-            var decision = CustomerDecider.Decide(state, input, DecisionContext.For(now, journeyList, policy));
+            var decision = CustomerDecider.Decide(state, input, DecisionContext.For(now, journeyList, policy, program));
             state = decision.State;
             effects.AddRange(decision.Effects);
             foreach (var effect in decision.Effects)

@@ -3,6 +3,9 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
+using PrivateFlows.Workflows.Loyalty;
+using PrivateFlows.Workflows.Referrals;
+using PrivateFlows.Workflows.Segments;
 using Scriban.Runtime;
 
 namespace PrivateFlows.Workflows.Templates;
@@ -10,11 +13,15 @@ namespace PrivateFlows.Workflows.Templates;
 /// <summary>Builds what expressions and templates see: customer, event, entry, vars, journey, now.</summary>
 public static class ScriptModel
 {
-    public static ScriptObject For(CustomerProfile profile, CustomerEvent? @event, JourneyInstance? instance, DateTimeOffset now)
+    public static ScriptObject For(CustomerProfile profile, CustomerEvent? @event, JourneyInstance? instance, DateTimeOffset now) =>
+        For(profile, @event, instance, now, CustomerProgram.Default);
+
+    /// <summary>The model as of <paramref name="now"/>: lifecycle, RFM, segments and loyalty figures are computed for that moment under <paramref name="program"/>.</summary>
+    public static ScriptObject For(CustomerProfile profile, CustomerEvent? @event, JourneyInstance? instance, DateTimeOffset now, CustomerProgram program)
     {
         var model = new ScriptObject
         {
-            ["customer"] = Customer(profile),
+            ["customer"] = Customer(profile, now, program),
             ["event"] = @event is null ? null : Event(@event),
             ["entry"] = instance is null ? (@event is null ? null : Event(@event)) : Event(instance.EntryEvent),
             ["vars"] = Vars(instance),
@@ -24,7 +31,77 @@ public static class ScriptModel
         return model;
     }
 
+    /// <summary>The customer as of their last activity under the seed program (prefer the overload with a time).</summary>
     public static ScriptObject Customer(CustomerProfile p)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        return Customer(p, p.LastActiveAt ?? p.Orders.LastAt ?? DateTimeOffset.UnixEpoch, CustomerProgram.Default);
+    }
+
+    /// <summary>
+    /// <c>customer</c> as expressions see it as of <paramref name="now"/>: the profile plus <c>rfm {r, f, m, group, code,
+    /// recency_days}</c>, <c>lifecycle</c>, <c>segments</c> (names of the named segments the customer is in),
+    /// <c>activity</c>, <c>loyalty</c> and <c>referral_code</c>.
+    /// </summary>
+    public static ScriptObject Customer(CustomerProfile p, DateTimeOffset now, CustomerProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        var customer = CustomerFacts(p, now, program);
+        customer["segments"] = new ScriptArray(SegmentEvaluator.Memberships(customer, now, program.Segments));
+        return customer;
+    }
+
+    /// <summary><c>customer</c> without <c>segments</c> (what segment expressions themselves see).</summary>
+    public static ScriptObject CustomerFacts(CustomerProfile p, DateTimeOffset now, CustomerProgram program)
+    {
+        ArgumentNullException.ThrowIfNull(p);
+        ArgumentNullException.ThrowIfNull(program);
+        var customer = Basics(p);
+        var rfm = RfmScoring.Score(p, now, program.Rfm);
+        customer["rfm"] = new ScriptObject
+        {
+            ["r"] = rfm.R,
+            ["f"] = rfm.F,
+            ["m"] = rfm.M,
+            ["group"] = rfm.Group,
+            ["code"] = rfm.Code,
+            ["recency_days"] = rfm.RecencyDays,
+        };
+        customer["lifecycle"] = Lifecycle.Stage(p, now, program.Lifecycle);
+        customer["recalled_from"] = p.LastRecall?.FromStage;
+        customer["recalled_at"] = p.LastRecall?.At.UtcDateTime;
+        customer["is_birthday_month"] = PointsEarning.InBirthdayMonth(p, now);
+        customer["referral_code"] = ReferralCodes.For(p.CustomerId);
+        customer["referred_by"] = p.ReferredBy?.ReferrerId;
+
+        var counts = new ScriptObject();
+        foreach (var (type, count) in p.Activity.Counts) counts[type] = count;
+        customer["activity"] = new ScriptObject
+        {
+            ["counts"] = counts,
+            ["app_opens"] = p.Activity.Count(EventTypes.AppOpened),
+            ["check_ins"] = p.Activity.Count(EventTypes.CheckedIn),
+            ["check_in_streak"] = p.Activity.StreakAsOf(now, p.TimeZone),
+            ["last_check_in_at"] = p.Activity.LastCheckInAt?.UtcDateTime,
+        };
+
+        var loyalty = program.Loyalty;
+        var next = MemberTiers.Next(p, loyalty, now);
+        var expiry = p.Loyalty.NextExpiry;
+        customer["loyalty"] = new ScriptObject
+        {
+            ["qualifying"] = MemberTiers.Trailing(p.Loyalty, loyalty, now, p.TimeZone),
+            ["basis"] = loyalty.TierBasis == TierBasis.Points ? "points" : "spend",
+            ["next_tier"] = next?.Tier.Name,
+            ["to_next_tier"] = next?.Missing,
+            ["expiring_points"] = expiry is { } x ? p.Loyalty.ExpiringAt(x) : 0L,
+            ["expiring_at"] = expiry?.UtcDateTime,
+            ["points_value"] = loyalty.Redemption.Value(Math.Max(0, p.Points)),
+        };
+        return customer;
+    }
+
+    private static ScriptObject Basics(CustomerProfile p)
     {
         var channels = new ScriptObject();
         foreach (var (name, consent) in p.Channels)
@@ -53,6 +130,8 @@ public static class ScriptModel
                 ["net"] = p.Orders.Net,
                 ["first_at"] = p.Orders.FirstAt?.UtcDateTime,
                 ["last_at"] = p.Orders.LastAt?.UtcDateTime,
+                ["refunds"] = p.Orders.Refunds,
+                ["refunded"] = p.Orders.Refunded,
             },
             ["points"] = p.Points,
             ["tier"] = p.Tier,

@@ -56,6 +56,13 @@ public static class TemplateSandbox
         using var timeout = new CancellationTokenSource(TimeLimit);
         var globals = new ScriptObject();
         globals.Import(model);
+        if (globals["now"] is DateTime now)
+        {
+            // Scriban's date.now reads the machine clock; the decider must not. It gives the model's now instead.
+            var date = new Scriban.Functions.DateTimeFunctions();
+            date.SetValue("now", DelegateCustomFunction.CreateFunc(() => now), true);
+            globals["date"] = date;
+        }
         var context = new TemplateContext
         {
             LoopLimit = LoopLimit,
