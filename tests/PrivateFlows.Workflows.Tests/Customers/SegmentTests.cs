@@ -84,6 +84,15 @@ public class SegmentTests
     }
 
     [Fact]
+    public void CustomerSegments_ComputedOnlyWhenRead_AndASegmentReadingThemSeesNone()
+    {
+        var program = CustomerProgram.Default with { Segments = [new("a", "true"), new("b", "array.contains customer.segments \"a\"")] };
+
+        RfmTests.Eval("customer.segments | array.join \",\"", People.LinXiao("c1"), T0, program).Should().Be("a");
+        RfmTests.Eval("customer.tier", People.LinXiao("c1"), T0, program with { Segments = [new("slow", "customer.nothing.deeper")] }).Should().Be("member");
+    }
+
+    [Fact]
     public void Catalog_NamedPlusLifecycleRfmAndTierSegments()
     {
         var all = SegmentCatalog.All();

@@ -112,7 +112,7 @@ public static class ProfileProjection
         }
 
         var prints = p.Fingerprints.With(e);
-        if (!ReferenceEquals(prints, p.Fingerprints) && prints != p.Fingerprints) p = p with { Fingerprints = prints };
+        if (prints != p.Fingerprints) p = p with { Fingerprints = prints };
         return p;
     }
 

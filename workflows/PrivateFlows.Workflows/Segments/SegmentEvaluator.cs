@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Templates;
@@ -42,11 +43,23 @@ public static class SegmentEvaluator
         return [.. segments.Where(s => Evaluate(s, model).IsMember).Select(s => s.Name)];
     }
 
+    /// <summary>Parsed expressions by (name, expression): segments are evaluated for every customer, parsing once is enough.</summary>
+    private static readonly ConcurrentDictionary<(string Name, string Expression), Scriban.Template> Parsed = new();
+    private const int MaxParsed = 2_000;
+
     private static SegmentMatch Evaluate(SegmentDefinition segment, ScriptObject model)
     {
         try
         {
-            return new SegmentMatch(segment.Name, TemplateSandbox.IsTrue(segment.Expression, model, $"segment {segment.Name}"));
+            var key = (segment.Name, segment.Expression);
+            if (!Parsed.TryGetValue(key, out var template))
+            {
+                template = TemplateSandbox.ParseExpression(segment.Expression, $"segment {segment.Name}");
+                if (Parsed.Count >= MaxParsed) Parsed.Clear();
+                Parsed[key] = template;
+            }
+
+            return new SegmentMatch(segment.Name, TemplateSandbox.IsTrue(template, model));
         }
         catch (TemplateException e)
         {

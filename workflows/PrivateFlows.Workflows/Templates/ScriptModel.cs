@@ -46,17 +46,26 @@ public static class ScriptModel
     public static ScriptObject Customer(CustomerProfile p, DateTimeOffset now, CustomerProgram program)
     {
         ArgumentNullException.ThrowIfNull(program);
-        var customer = CustomerFacts(p, now, program);
-        customer["segments"] = new ScriptArray(SegmentEvaluator.Memberships(customer, now, program.Segments));
+        var customer = new LazyScriptObject();
+        Fill(customer, p, now, program);
+        // Evaluating every named segment costs more than the rest of a decision: only when an expression reads it.
+        customer.SetLazy("segments", () => new ScriptArray(SegmentEvaluator.Memberships(customer, now, program.Segments)));
         return customer;
     }
 
     /// <summary><c>customer</c> without <c>segments</c> (what segment expressions themselves see).</summary>
     public static ScriptObject CustomerFacts(CustomerProfile p, DateTimeOffset now, CustomerProgram program)
     {
+        var customer = new ScriptObject();
+        Fill(customer, p, now, program);
+        return customer;
+    }
+
+    private static void Fill(ScriptObject customer, CustomerProfile p, DateTimeOffset now, CustomerProgram program)
+    {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(program);
-        var customer = Basics(p);
+        Basics(customer, p);
         var rfm = RfmScoring.Score(p, now, program.Rfm);
         customer["rfm"] = new ScriptObject
         {
@@ -98,10 +107,9 @@ public static class ScriptModel
             ["expiring_at"] = expiry?.UtcDateTime,
             ["points_value"] = loyalty.Redemption.Value(Math.Max(0, p.Points)),
         };
-        return customer;
     }
 
-    private static ScriptObject Basics(CustomerProfile p)
+    private static void Basics(ScriptObject customer, CustomerProfile p)
     {
         var channels = new ScriptObject();
         foreach (var (name, consent) in p.Channels)
@@ -111,7 +119,7 @@ public static class ScriptModel
 
         var attributes = new ScriptObject();
         foreach (var (k, v) in p.Attributes) attributes[k] = v;
-        return new ScriptObject
+        var basics = new ScriptObject
         {
             ["id"] = p.CustomerId,
             ["name"] = p.Name,
@@ -138,6 +146,7 @@ public static class ScriptModel
             ["registered_at"] = p.RegisteredAt?.UtcDateTime,
             ["last_active_at"] = p.LastActiveAt?.UtcDateTime,
         };
+        basics.CopyTo(customer);
     }
 
     public static ScriptObject Event(CustomerEvent e) => new()

@@ -30,9 +30,21 @@ public static class TemplateSandbox
         return Run(template, model, strict, (t, c) => t.Evaluate(c));
     }
 
-    public static bool IsTrue(string expression, ScriptObject model, string name = "condition")
+    public static bool IsTrue(string expression, ScriptObject model, string name = "condition") => Truthy(Evaluate(expression, model, name));
+
+    /// <summary>Parses an expression once, for callers that evaluate it many times (e.g. named segments).</summary>
+    internal static Template ParseExpression(string expression, string name)
     {
-        var value = Evaluate(expression, model, name);
+        var template = Template.Parse(expression, name, lexerOptions: new LexerOptions { Mode = ScriptMode.ScriptOnly });
+        ThrowIfErrors(template, name);
+        return template;
+    }
+
+    /// <summary>Evaluates an expression parsed by <see cref="ParseExpression"/> as a condition, under the same limits.</summary>
+    internal static bool IsTrue(Template expression, ScriptObject model) => Truthy(Run(expression, model, false, (t, c) => t.Evaluate(c)));
+
+    private static bool Truthy(object? value)
+    {
         return value switch
         {
             null => false,
