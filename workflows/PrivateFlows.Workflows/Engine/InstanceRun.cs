@@ -84,6 +84,9 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
 
     public bool OnTimer(TimerFired timer)
     {
+        var deferred = _instance.DeferredSends.FirstOrDefault(d => d.TimerId == timer.TimerId);
+        if (deferred is not null) return OnDeferredSendDue(deferred);
+
         var waiting = _instance.Waiting;
         if (!_instance.IsActive || waiting?.TimerId != timer.TimerId) return false; // stale: the instance moved on
         var step = _journey.FindStep(_instance.StepId!);
@@ -104,9 +107,6 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
                 var waitFor = (WaitForStep)step;
                 History(HistoryKind.TimedOut, step.Id, $"no {waitFor.Event} within {Duration.Format(waitFor.Timeout)}");
                 RunFrom(waitFor.OnTimeout);
-                break;
-            case WaitingReason.DeferredSend:
-                RunFrom(step.Id, waiting.DeferredSince);
                 break;
             case WaitingReason.Holdout:
                 End(InstanceOutcome.Completed, HistoryKind.Completed, "holdout window over");
@@ -138,7 +138,40 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         return true;
     }
 
-    private void RunFrom(string? stepId, DateTimeOffset? deferredSince = null)
+    /// <summary>
+    /// A deferred send falls due. It goes out if still relevant: the instance may have moved on (a deferral never
+    /// holds up the journey), but not if it converted, exited, was cancelled or failed in the meantime.
+    /// </summary>
+    private bool OnDeferredSendDue(DeferredSend deferred)
+    {
+        _instance = _instance with { DeferredSends = _instance.DeferredSends.Remove(deferred), Sequence = _instance.Sequence + 1 };
+        var step = _journey.FindStep(deferred.StepId) as SendStep;
+        if (step is null)
+        {
+            History(HistoryKind.Suppressed, deferred.StepId, $"deferred send dropped: step '{deferred.StepId}' no longer exists");
+        }
+        else if (_instance.Status == InstanceStatus.Faulted || _instance.Outcome is InstanceOutcome.Converted or InstanceOutcome.Exited or InstanceOutcome.Cancelled or InstanceOutcome.Failed)
+        {
+            History(HistoryKind.Suppressed, step.Id, $"{step.Template} dropped: no longer relevant, the instance {(_instance.Status == InstanceStatus.Faulted ? "failed" : OutcomeWord(_instance.Outcome))}");
+        }
+        else
+        {
+            try
+            {
+                Send(step, deferred.Since);
+            }
+            catch (TemplateException e)
+            {
+                History(HistoryKind.Suppressed, step.Id, $"{step.Template} not sent: {e.Message}");
+            }
+        }
+
+        return Save();
+    }
+
+    private static string OutcomeWord(InstanceOutcome? outcome) => outcome?.ToString().ToLowerInvariant() ?? "ended";
+
+    private void RunFrom(string? stepId)
     {
         for (var count = 0; _instance.IsActive; count++)
         {
@@ -164,7 +197,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             _instance = _instance with { StepId = step.Id, Sequence = _instance.Sequence + 1, Waiting = null };
             try
             {
-                stepId = Execute(step, deferredSince, out var stop);
+                stepId = Execute(step, out var stop);
                 if (stop) return;
             }
             catch (TemplateException e)
@@ -173,19 +206,18 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
                 return;
             }
 
-            deferredSince = null;
         }
     }
 
     /// <summary>Runs one step; returns the next step id, or sets <paramref name="stop"/> when the instance now waits or ended.</summary>
-    private string? Execute(Step step, DateTimeOffset? deferredSince, out bool stop)
+    private string? Execute(Step step, out bool stop)
     {
         stop = false;
         var next = _journey.DefaultNext(step);
         switch (step)
         {
             case SendStep send:
-                stop = Send(send, deferredSince);
+                Send(send, null);
                 return next;
             case WaitStep wait:
                 var due = WaitDue(wait);
@@ -290,7 +322,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         }
     }
 
-    private bool Send(SendStep send, DateTimeOffset? deferredSince)
+    private void Send(SendStep send, DateTimeOffset? deferredSince)
     {
         var category = send.Category ?? _journey.Category;
         var check = ContactArbiter.Check(decision.Profile, decision.State.RecentSends, send.Channel, category, Now, decision.Context.Policy);
@@ -299,27 +331,28 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             if (check.Block == ContactBlock.Consent || check.RetryAt is null)
             {
                 History(HistoryKind.Suppressed, send.Id, $"{send.Template} not sent: {check.Reason}");
-                return false;
+                return;
             }
 
             if (send.OnLimit == OnLimit.Drop)
             {
                 History(HistoryKind.Suppressed, send.Id, $"{send.Template} dropped: {check.Reason}");
-                return false;
+                return;
             }
 
             var since = deferredSince ?? Now;
             if (check.RetryAt.Value - since > decision.Context.Policy.MaxDeferral)
             {
                 History(HistoryKind.Suppressed, send.Id, $"{send.Template} dropped: {check.Reason}, and deferring past {Duration.Format(decision.Context.Policy.MaxDeferral)} makes it irrelevant");
-                return false;
+                return;
             }
 
-            var timerId = EffectId("timer");
+            // The send waits on its own timer; the journey goes on, so later events are not missed meanwhile.
+            var timerId = EffectId("deferred");
             decision.Effects.Add(new ScheduleTimer(timerId, _instance.CustomerId, timerId, _instance.InstanceId, check.RetryAt.Value));
-            _instance = _instance with { Waiting = new Waiting { TimerId = timerId, Until = check.RetryAt, Reason = WaitingReason.DeferredSend, DeferredSince = since } };
+            _instance = _instance with { DeferredSends = _instance.DeferredSends.Add(new DeferredSend(timerId, send.Id, since, check.RetryAt.Value)) };
             History(HistoryKind.Deferred, send.Id, $"{send.Template} deferred until {Format(check.RetryAt.Value)}: {check.Reason}");
-            return true;
+            return;
         }
 
         var message = MessageRenderer.Render(version, send.Template, category, decision.Profile.Locale, Model(decision.Event));
@@ -327,7 +360,6 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         decision.Effects.Add(new SendMessage(effectId, _instance.CustomerId, _instance.InstanceId, _journey.Name, send.Id, send.Channel, category, send.Template, message.Locale, message.Subject, message.Body, Address(send.Channel)));
         decision.State = decision.State with { RecentSends = decision.State.RecentSends.Add(new SendRecord(Now, send.Channel, category, _journey.Name, effectId)) };
         History(HistoryKind.Sent, send.Id, $"{send.Channel} {send.Template} [{message.Locale}]: {(message.Subject is null ? "" : message.Subject + " — ")}{message.Body}");
-        return false;
     }
 
     private string? Address(string channel) => channel switch
@@ -480,6 +512,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
     private void End(InstanceOutcome outcome, HistoryKind kind, string detail)
     {
         CancelTimer();
+        if (outcome != InstanceOutcome.Completed) DropDeferredSends(OutcomeWord(outcome));
         _instance = _instance with { Status = InstanceStatus.Ended, Outcome = outcome, EndedAt = Now, Waiting = null };
         decision.Effects.Add(new CompleteInstance(EffectId("complete"), _instance.CustomerId, _instance.InstanceId, _journey.Name, outcome, _instance.Variant));
         History(kind, _instance.StepId, $"{outcome.ToString().ToLowerInvariant()}: {detail}");
@@ -497,6 +530,19 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         CancelTimer();
         _instance = _instance with { Status = InstanceStatus.Faulted, Error = error, Waiting = null };
         History(HistoryKind.Faulted, _instance.StepId, error);
+    }
+
+    /// <summary>Deferred sends of a converted, exited or cancelled instance are no longer relevant.</summary>
+    private void DropDeferredSends(string why)
+    {
+        foreach (var deferred in _instance.DeferredSends)
+        {
+            decision.Effects.Add(new CancelTimer(EffectId($"drop-{DeterministicIds.Hash(deferred.TimerId)[..8]}"), _instance.CustomerId, deferred.TimerId, _instance.InstanceId));
+            var template = (_journey.FindStep(deferred.StepId) as SendStep)?.Template ?? deferred.StepId;
+            History(HistoryKind.Suppressed, deferred.StepId, $"{template} dropped: no longer relevant, the instance {why}");
+        }
+
+        _instance = _instance with { DeferredSends = [] };
     }
 
     private void CancelTimer()

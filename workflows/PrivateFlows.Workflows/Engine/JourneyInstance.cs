@@ -17,6 +17,7 @@ public sealed record JourneyInstance
     public InstanceStatus Status { get; init; } = InstanceStatus.Active;
     public string? StepId { get; init; }
     public Waiting? Waiting { get; init; }
+    public ImmutableArray<DeferredSend> DeferredSends { get; init; } = [];
     public string? Variant { get; init; }
     public ImmutableSortedDictionary<string, string> Vars { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     /// <summary>Counts steps taken; part of every effect id so a step visited twice yields distinct, replay-stable ids.</summary>

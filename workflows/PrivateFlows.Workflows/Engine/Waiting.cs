@@ -5,15 +5,13 @@ namespace PrivateFlows.Workflows.Engine;
 /// <summary>What an active instance is waiting for at its current step.</summary>
 public sealed record Waiting
 {
-    /// <summary>Timer that moves the instance on (a wait, a wait_for timeout, a deferred send, a holdout window).</summary>
+    /// <summary>Timer that moves the instance on (a wait, a wait_for timeout, a holdout window).</summary>
     public string? TimerId { get; init; }
     public DateTimeOffset? Until { get; init; }
     /// <summary>For wait_for: the event type awaited and the data values it must carry.</summary>
     public string? EventType { get; init; }
     public ImmutableSortedDictionary<string, string> Match { get; init; } = ImmutableSortedDictionary<string, string>.Empty;
     public WaitingReason Reason { get; init; }
-    /// <summary>For a deferred send: when it was first due, so it can be dropped once no longer relevant.</summary>
-    public DateTimeOffset? DeferredSince { get; init; }
 }
 
-public enum WaitingReason { Wait, WaitFor, DeferredSend, Holdout }
+public enum WaitingReason { Wait, WaitFor, Holdout }
