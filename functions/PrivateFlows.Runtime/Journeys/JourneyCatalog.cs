@@ -1,0 +1,57 @@
+using System.Collections.Immutable;
+using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Engine;
+using PrivateFlows.Workflows.Language;
+
+namespace PrivateFlows.Runtime.Journeys;
+
+/// <summary>
+/// The published journey versions in memory: the latest version of each journey is what new customers enter;
+/// every version stays known so running instances keep the version they started on.
+/// </summary>
+public sealed class JourneyCatalog
+{
+    private readonly object _gate = new();
+    private ImmutableDictionary<string, JourneyVersion> _byHash = ImmutableDictionary<string, JourneyVersion>.Empty;
+    private ImmutableSortedDictionary<string, ImmutableArray<PublishedJourney>> _published = ImmutableSortedDictionary<string, ImmutableArray<PublishedJourney>>.Empty.WithComparers(StringComparer.Ordinal);
+    private ImmutableArray<JourneyVersion> _latest = [];
+
+    public ContactPolicy Policy { get; set; } = ContactPolicy.Default;
+
+    /// <summary>Every journey with its versions, oldest first.</summary>
+    public ImmutableSortedDictionary<string, ImmutableArray<PublishedJourney>> Published => _published;
+
+    public ImmutableArray<JourneyVersion> Latest => _latest;
+
+    public DecisionContext ContextAt(DateTimeOffset now) => new(now, _latest, _byHash, Policy);
+
+    public JourneyVersion? Find(string versionHash) => _byHash.GetValueOrDefault(versionHash);
+
+    /// <summary>Rebuilds a stored version (parsing its YAML with its own templates) and makes it known.</summary>
+    public JourneyVersion Add(PublishedJourney published)
+    {
+        ArgumentNullException.ThrowIfNull(published);
+        var loaded = JourneyLoader.Load($"{published.Name}.yaml", published.Yaml, published.Templates);
+        var version = loaded.Journeys.FirstOrDefault()
+            ?? throw new InvalidOperationException($"published journey {published.Name} v{published.Number} no longer loads: {string.Join("; ", loaded.Diagnostics.Where(d => d.IsError))}");
+        version = version with { Version = published.Version, Number = published.Number };
+        Add(published, version);
+        return version;
+    }
+
+    internal void Add(PublishedJourney published, JourneyVersion version)
+    {
+        lock (_gate)
+        {
+            _byHash = _byHash.SetItem(version.Version, version);
+            var versions = _published.GetValueOrDefault(published.Name, []);
+            if (!versions.Any(v => v.Version == published.Version))
+            {
+                versions = [.. versions.Add(published with { Created = false }).OrderBy(v => v.Number)];
+            }
+
+            _published = _published.SetItem(published.Name, versions);
+            _latest = [.. _published.Select(p => _byHash[p.Value[^1].Version]).OrderBy(v => v.Name, StringComparer.Ordinal)];
+        }
+    }
+}

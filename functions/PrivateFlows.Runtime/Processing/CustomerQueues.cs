@@ -1,0 +1,170 @@
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace PrivateFlows.Runtime.Processing;
+
+/// <summary>
+/// Per-customer serialisation: customers are partitioned by a hash of their id over sequential workers, so one
+/// customer's inputs are processed one at a time, in the order they were posted, while different customers run in parallel.
+/// </summary>
+public sealed class CustomerQueues : IAsyncDisposable
+{
+    private readonly Channel<StepRequest>[] _partitions;
+    private readonly StepProcessor _processor;
+    private readonly ILogger<CustomerQueues> _log;
+    private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly object _idleGate = new();
+    private Task[] _workers = [];
+    private TaskCompletionSource? _idle;
+    private long _outstanding;
+
+    public CustomerQueues(StepProcessor processor, IOptions<ProcessingOptions> options, ILogger<CustomerQueues> log)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        _processor = processor;
+        _log = log;
+        _partitions = new Channel<StepRequest>[options.Value.Workers];
+        for (var i = 0; i < _partitions.Length; i++)
+        {
+            _partitions[i] = Channel.CreateUnbounded<StepRequest>(new UnboundedChannelOptions { SingleReader = true });
+        }
+    }
+
+    /// <summary>Completes once recovery has queued everything left from before the start: new inputs queue behind it.</summary>
+    public Task Ready => _ready.Task;
+
+    /// <summary>Requests posted and not finished yet.</summary>
+    public long Outstanding => Interlocked.Read(ref _outstanding);
+
+    public void Start()
+    {
+        if (_workers.Length > 0) return;
+        _workers = [.. _partitions.Select(p => Task.Run(() => WorkAsync(p.Reader, _stopping.Token)))];
+    }
+
+    internal void MarkReady() => _ready.TrySetResult();
+
+    public void Post(StepRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        Interlocked.Increment(ref _outstanding);
+        if (!_partitions[Partition(request.CustomerId)].Writer.TryWrite(request))
+        {
+            Finished();
+            throw new InvalidOperationException("the engine is stopping");
+        }
+    }
+
+    /// <summary>Queues a request and waits for its outcome.</summary>
+    public Task<StepOutcome> SubmitAsync(StepRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Completion = new TaskCompletionSource<StepOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        Post(request);
+        return request.Completion.Task;
+    }
+
+    /// <summary>Completes when no request is queued or running (used by tests and benchmarks).</summary>
+    public Task WhenIdleAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_idleGate)
+        {
+            if (Outstanding == 0) return Task.CompletedTask;
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return _idle.Task.WaitAsync(cancellationToken);
+        }
+    }
+
+    private int Partition(string customerId)
+    {
+        // FNV-1a: stable, cheap, and independent of string.GetHashCode randomisation.
+        var hash = 2166136261u;
+        foreach (var c in customerId)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+
+        return (int)(hash % (uint)_partitions.Length);
+    }
+
+    private async Task WorkAsync(ChannelReader<StepRequest> reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var request in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    var outcome = await _processor.ProcessAsync(request, cancellationToken).ConfigureAwait(false);
+                    request.Completion?.TrySetResult(outcome);
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    request.Completion?.TrySetCanceled(cancellationToken);
+                    return;
+                }
+                catch (Exception e)
+                {
+                    _log.LogError(e, "Processing {InputId} for customer {CustomerId} failed", request.InputId, request.CustomerId);
+                    request.Completion?.TrySetException(e);
+                }
+                finally
+                {
+                    request.OnDone?.Invoke();
+                    Finished();
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // stopping
+        }
+    }
+
+    private void Finished()
+    {
+        if (Interlocked.Decrement(ref _outstanding) != 0) return;
+        lock (_idleGate)
+        {
+            if (Outstanding != 0) return;
+            _idle?.TrySetResult();
+            _idle = null;
+        }
+    }
+
+    /// <summary>
+    /// Stops at once: the step in progress on each worker is cancelled or finishes, queued requests are dropped.
+    /// Nothing is lost: accepted events, outboxes and timers are all in the store and recovered at the next start.
+    /// </summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        foreach (var p in _partitions) p.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_workers).WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // the host gave up waiting
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var p in _partitions) p.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await Task.WhenAll(_workers).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // stopping
+        }
+
+        _stopping.Dispose();
+    }
+}

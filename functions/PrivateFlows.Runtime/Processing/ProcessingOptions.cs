@@ -1,0 +1,28 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PrivateFlows.Runtime.Processing;
+
+/// <summary>How inputs are processed (<c>PrivateFlows:Processing</c>).</summary>
+public sealed class ProcessingOptions
+{
+    public const string Section = "PrivateFlows:Processing";
+
+    /// <summary>Customers are spread over this many sequential workers (one customer always on the same worker).</summary>
+    [Range(1, 256)]
+    public int Workers { get; set; } = 16;
+
+    /// <summary>Tries of an input that throws before it is parked as poison.</summary>
+    [Range(1, 100)]
+    public int MaxAttempts { get; set; } = 3;
+
+    /// <summary>Re-reads after an ETag conflict before the attempt counts as failed.</summary>
+    [Range(1, 1000)]
+    public int MaxConflictRetries { get; set; } = 20;
+
+    /// <summary>Most timers handed to the workers and not yet processed.</summary>
+    [Range(1, 100_000)]
+    public int MaxTimersInFlight { get; set; } = 2000;
+
+    /// <summary>Longest the timer service sleeps without re-reading the index (a guard against clock changes; nearer timers wake it anyway).</summary>
+    public TimeSpan MaxTimerSleep { get; set; } = TimeSpan.FromMinutes(5);
+}

@@ -1,0 +1,109 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using PrivateFlows.Runtime.Journeys;
+using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Runtime.Telemetry;
+using PrivateFlows.Workflows.Customers;
+using PrivateFlows.Workflows.Engine;
+
+namespace PrivateFlows.Runtime.Processing;
+
+/// <summary>
+/// One step for one customer, exactly as the architecture says: load the document, finish any outbox left from
+/// before, decide (pure), commit the new document with its effects in the outbox (ETag-checked; re-read and
+/// decide again on conflict), then dispatch the effects. Inputs that keep failing are parked as poison.
+/// </summary>
+public sealed class StepProcessor(
+    IJourneyStore store,
+    JourneyCatalog catalog,
+    EffectDispatcher dispatcher,
+    ReferrerFactsReader referrers,
+    TimeProvider clock,
+    RuntimeMetrics metrics,
+    IOptions<ProcessingOptions> options,
+    ILogger<StepProcessor> log)
+{
+    /// <summary>Replaceable for tests that need a decider that fails; the engine uses <see cref="CustomerDecider.Decide"/>.</summary>
+    internal Func<CustomerState, DecisionInput, DecisionContext, Decision> Decide { get; set; } = CustomerDecider.Decide;
+
+    public async Task<StepOutcome> ProcessAsync(StepRequest request, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var settings = options.Value;
+        var failures = 0;
+        var conflicts = 0;
+        var started = Stopwatch.GetTimestamp();
+        using var activity = RuntimeActivity.Source.StartActivity("step");
+        activity?.SetTag("privateflows.customer_id", request.CustomerId);
+        activity?.SetTag("privateflows.input", request.InputId);
+        while (true)
+        {
+            try
+            {
+                var outcome = await TryAsync(request, cancellationToken).ConfigureAwait(false);
+                metrics.StepDone(request, outcome.Result, Stopwatch.GetElapsedTime(started));
+                return outcome;
+            }
+            catch (ConcurrencyConflictException) when (++conflicts < settings.MaxConflictRetries)
+            {
+                metrics.Conflict();
+            }
+            catch (Exception e) when (e is not OperationCanceledException && request.Input is not null && !request.IsCommand)
+            {
+                failures++;
+                log.LogWarning(e, "Input {InputId} for customer {CustomerId} failed (attempt {Attempt} of {MaxAttempts})", request.InputId, request.CustomerId, failures, settings.MaxAttempts);
+                if (failures < settings.MaxAttempts) continue;
+                var reason = Reason(e);
+                await ParkAsync(request, reason, failures, cancellationToken).ConfigureAwait(false);
+                activity?.SetStatus(ActivityStatusCode.Error, reason);
+                metrics.StepDone(request, StepResult.Parked, Stopwatch.GetElapsedTime(started));
+                return new StepOutcome(StepResult.Parked, null, [], reason);
+            }
+        }
+    }
+
+    private async Task<StepOutcome> TryAsync(StepRequest request, CancellationToken cancellationToken)
+    {
+        var document = await store.ReadCustomerAsync(request.CustomerId, cancellationToken).ConfigureAwait(false)
+            ?? CustomerDocument.New(request.CustomerId);
+        if (!document.PendingEffects.IsEmpty) document = await dispatcher.DispatchAsync(document, cancellationToken).ConfigureAwait(false);
+        if (request.Input is null) return new StepOutcome(StepResult.Flushed, document, []);
+        if (document.HasProcessed(request.InputId))
+        {
+            if (request.EventId is not null || request.Timer is not null) await store.MarkConsumedAsync(request.EventId, request.Timer?.TimerId, cancellationToken).ConfigureAwait(false);
+            return new StepOutcome(StepResult.Duplicate, document, []);
+        }
+
+
+        var now = clock.GetUtcNow();
+        if (request.Timer is { } timer) metrics.TimerLateness(now - timer.DueAt);
+        var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input, cancellationToken).ConfigureAwait(false);
+        var decision = Decide(document.State, request.Input, context);
+        var next = document.After(decision, request.InputId);
+        var stored = await store.CommitStepAsync(new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId), cancellationToken).ConfigureAwait(false);
+        stored = await dispatcher.DispatchAsync(stored, cancellationToken).ConfigureAwait(false);
+        return new StepOutcome(StepResult.Processed, stored, decision.Effects);
+    }
+
+    private Task ParkAsync(StepRequest request, string reason, int attempts, CancellationToken cancellationToken)
+    {
+        log.LogError("Parked {InputId} for customer {CustomerId} as poison: {Reason}", request.InputId, request.CustomerId, reason);
+        var (kind, body) = request.Input switch
+        {
+            EventReceived e => ("event", CloudEventReader.Write(e.Event).ToJsonString()),
+            TimerFired t => ("timer", JsonSerializer.Serialize(new { t.TimerId, t.InstanceId, t.DueAt })),
+            var other => (other?.GetType().Name ?? "input", "{}"),
+        };
+        var poison = new PoisonInput(request.EventId ?? request.Timer?.TimerId ?? request.InputId, request.CustomerId, kind, body, reason, attempts, clock.GetUtcNow());
+        return store.ParkPoisonAsync(poison, request.EventId, request.Timer?.TimerId, cancellationToken);
+    }
+
+    private static string Reason(Exception e)
+    {
+        var inner = e;
+        while (inner.InnerException is not null && inner is AggregateException or System.Reflection.TargetInvocationException) inner = inner.InnerException;
+        return $"{inner.GetType().Name}: {inner.Message}";
+    }
+}

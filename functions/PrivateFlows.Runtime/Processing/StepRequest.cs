@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Customers;
+using PrivateFlows.Workflows.Engine;
+
+namespace PrivateFlows.Runtime.Processing;
+
+/// <summary>One thing for a customer's worker to do: decide an input, or (without input) finish dispatching the outbox.</summary>
+public sealed class StepRequest
+{
+    public required string CustomerId { get; init; }
+
+    /// <summary>Null for a recovery pass that only re-dispatches pending effects.</summary>
+    public DecisionInput? Input { get; init; }
+
+    /// <summary>Remembered on the customer document once processed; a second request with the same id is a duplicate.</summary>
+    public string InputId { get; init; } = "";
+
+    public string? EventId { get; init; }
+
+    public DueTimer? Timer { get; init; }
+
+    /// <summary>An ops command (cancel, retry): failures go back to the caller instead of the poison list.</summary>
+    public bool IsCommand { get; init; }
+
+    internal TaskCompletionSource<StepOutcome>? Completion { get; set; }
+
+    internal Action? OnDone { get; init; }
+
+    public static StepRequest ForEvent(CustomerEvent e) => new() { CustomerId = e.Subject, Input = new EventReceived(e), InputId = $"e:{e.Id}", EventId = e.Id };
+
+    public static StepRequest ForTimer(DueTimer timer, Action? onDone = null) => new()
+    {
+        CustomerId = timer.CustomerId,
+        Input = new TimerFired(timer.TimerId, timer.InstanceId, timer.DueAt),
+        InputId = $"t:{timer.TimerId}",
+        Timer = timer,
+        OnDone = onDone,
+    };
+
+    public static StepRequest ForCommand(string customerId, DecisionInput input, string commandId) =>
+        new() { CustomerId = customerId, Input = input, InputId = $"c:{commandId}", IsCommand = true };
+
+    public static StepRequest Flush(string customerId) => new() { CustomerId = customerId };
+}
+
+public enum StepResult { Processed, Duplicate, Flushed, Parked }
+
+/// <summary>What became of a request: the stored document after it, and the effects the decision produced.</summary>
+public sealed record StepOutcome(StepResult Result, CustomerDocument? Document, ImmutableArray<Effect> Effects, string? Error = null);

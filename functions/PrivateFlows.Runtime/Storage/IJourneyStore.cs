@@ -1,0 +1,87 @@
+using PrivateFlows.Workflows.Customers;
+using PrivateFlows.Workflows.Engine;
+using PrivateFlows.Workflows.Language;
+using PrivateFlows.Workflows.Referrals;
+
+namespace PrivateFlows.Runtime.Storage;
+
+/// <summary>
+/// Durable state of the engine. The customer document is the unit of consistency (replaced whole, ETag-checked);
+/// everything else is written by idempotent operations keyed by deterministic ids, so replays are harmless.
+/// </summary>
+public interface IJourneyStore
+{
+    // ── inbox and timeline ────────────────────────────────────────────────
+    /// <summary>Durably accepts events (one transaction); returns the ids that were new (duplicates are ignored).</summary>
+    Task<IReadOnlyList<string>> AcceptEventsAsync(IReadOnlyList<CustomerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default);
+
+    /// <summary>Accepted events not processed yet, oldest first (for recovery at start-up).</summary>
+    Task<IReadOnlyList<CustomerEvent>> ReadPendingEventsAsync(CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<TimelineEvent>> ReadEventsAsync(string customerId, long after, int limit, CancellationToken cancellationToken = default);
+
+    Task<EventStatus?> ReadEventStatusAsync(string eventId, CancellationToken cancellationToken = default);
+
+    // ── customers ─────────────────────────────────────────────────────────
+    Task<CustomerDocument?> ReadCustomerAsync(string customerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Commits a step; throws <see cref="ConcurrencyConflictException"/> when the version moved. Returns the stored document.</summary>
+    Task<CustomerDocument> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records dispatched effects idempotently (history, timer index, points, coupons, messages) and removes them
+    /// from the document's outbox, checked against the document's version. Returns the stored document.
+    /// </summary>
+    Task<CustomerDocument> CompleteEffectsAsync(CustomerDocument document, IReadOnlyList<Effect> effects, IReadOnlyList<MessageRecord> messages, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>Marks an input consumed without a new step (it was already processed): the inbox row done, the timer out of the index.</summary>
+    Task MarkConsumedAsync(string? eventId, string? timerId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<string>> ReadCustomersWithPendingEffectsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Erases everything kept about a customer (GDPR/PIPL); returns false when nothing was there.</summary>
+    Task<bool> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default);
+
+    // ── timers ────────────────────────────────────────────────────────────
+    /// <summary>The earliest timers, soonest first.</summary>
+    Task<IReadOnlyList<DueTimer>> ReadEarliestTimersAsync(int limit, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<DueTimer>> ReadTimersAsync(string customerId, CancellationToken cancellationToken = default);
+
+    // ── poison ────────────────────────────────────────────────────────────
+    /// <summary>Sets an input aside; for an event the inbox marks it poison, for a timer the timer leaves the index.</summary>
+    Task ParkPoisonAsync(PoisonInput poison, string? eventId, string? timerId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PoisonInput>> ReadPoisonAsync(int limit, CancellationToken cancellationToken = default);
+
+    // ── history ───────────────────────────────────────────────────────────
+    Task<HistoryPage> ReadInstanceHistoryAsync(string instanceId, long after, int limit, CancellationToken cancellationToken = default);
+
+    Task<HistoryPage> ReadCustomerHistoryAsync(string customerId, long after, int limit, CancellationToken cancellationToken = default);
+
+    Task<string?> FindInstanceCustomerAsync(string instanceId, CancellationToken cancellationToken = default);
+
+    // ── messages, points, coupons ─────────────────────────────────────────
+    Task<IReadOnlyList<MessageRecord>> ReadMessagesAsync(string customerId, int limit, CancellationToken cancellationToken = default);
+
+    Task<MessageRecord?> ReadMessageAsync(string effectId, CancellationToken cancellationToken = default);
+
+    /// <summary>Records a delivery right after it happened (a delivered message is never downgraded).</summary>
+    Task RecordMessageAsync(MessageRecord message, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PointsEntry>> ReadPointsAsync(string customerId, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<CouponRecord>> ReadCouponsAsync(string customerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Referrals a referrer brought in since <paramref name="since"/> (kept up to date as referees' documents are committed).</summary>
+    Task<IReadOnlyList<AcceptedReferral>> ReadReferralsAsync(string referrerId, DateTimeOffset since, CancellationToken cancellationToken = default);
+
+    // ── journeys ──────────────────────────────────────────────────────────
+    /// <summary>Stores a version unless the same content (hash) is already published; numbers are 1, 2, … per journey.</summary>
+    Task<PublishedJourney> PublishJourneyAsync(JourneyVersion version, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<PublishedJourney>> ReadJourneysAsync(CancellationToken cancellationToken = default);
+
+    // ── status ────────────────────────────────────────────────────────────
+    Task<StoreStatus> ReadStatusAsync(CancellationToken cancellationToken = default);
+}

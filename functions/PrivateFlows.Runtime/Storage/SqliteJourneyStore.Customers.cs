@@ -1,0 +1,88 @@
+using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Workflows.Referrals;
+
+namespace PrivateFlows.Runtime.Storage;
+
+public sealed partial class SqliteJourneyStore
+{
+    private const string InsertCustomer = """
+        INSERT INTO customers (id, version, pending, document, updated_at) VALUES ($id, 1, $pending, $document, $at)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    private const string ReplaceCustomer = """
+        UPDATE customers SET version = version + 1, pending = $pending, document = $document, updated_at = $at
+        WHERE id = $id AND version = $expected
+        """;
+
+    private const string UpsertReferral = """
+        INSERT INTO referrals (referee_id, referrer_id, accepted_at) VALUES ($referee, $referrer, $at)
+        ON CONFLICT (referee_id) DO UPDATE SET referrer_id = excluded.referrer_id, accepted_at = excluded.accepted_at
+        WHERE referrer_id <> excluded.referrer_id OR accepted_at <> excluded.accepted_at
+        """;
+
+    public Task<IReadOnlyList<AcceptedReferral>> ReadReferralsAsync(string referrerId, DateTimeOffset since, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<AcceptedReferral>>(Read(c => Query(c,
+            "SELECT referee_id, accepted_at FROM referrals WHERE referrer_id = $referrer AND accepted_at >= $since ORDER BY accepted_at",
+            r => new AcceptedReferral(r.GetString(0), StoredTime.FromMillis(r.GetInt64(1))), ("$referrer", referrerId), ("$since", StoredTime.Millis(since)))));
+
+    public Task<CustomerDocument?> ReadCustomerAsync(string customerId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Read(c => Query(c, "SELECT version, document FROM customers WHERE id = $id",
+            r => RuntimeJson.Deserialize<CustomerDocument>(r.GetString(1)) with { Version = r.GetInt64(0) },
+            ("$id", customerId)).FirstOrDefault()));
+
+    public Task<CustomerDocument> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(commit);
+        var json = RuntimeJson.Serialize(commit.Document);
+        var at = StoredTime.Text(Now);
+        return _writer.WriteAsync(scope =>
+        {
+            var stored = Replace(scope, commit.Document, commit.ExpectedVersion, json, at);
+            if (commit.EventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id", ("$id", commit.EventId));
+            if (commit.FiredTimerId is not null) scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", commit.FiredTimerId));
+            if (commit.Document.State.Profile.ReferredBy is { } referral)
+            {
+                scope.Execute(UpsertReferral, ("$referee", commit.Document.CustomerId), ("$referrer", referral.ReferrerId), ("$at", StoredTime.Millis(referral.AcceptedAt)));
+            }
+
+            return stored;
+        }, cancellationToken);
+    }
+
+    public Task MarkConsumedAsync(string? eventId, string? timerId, CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(scope =>
+        {
+            if (eventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id AND status = 'pending'", ("$id", eventId));
+            if (timerId is not null) scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", timerId));
+        }, cancellationToken);
+
+    public Task<IReadOnlyList<string>> ReadCustomersWithPendingEffectsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<string>>(Read(c => Query(c, "SELECT id FROM customers WHERE pending > 0", r => r.GetString(0))));
+
+    public Task<bool> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default) =>
+        _writer.WriteAsync(scope =>
+        {
+            var removed = 0;
+            removed += scope.Execute("DELETE FROM customers WHERE id = $id", ("$id", customerId));
+            removed += scope.Execute("DELETE FROM referrals WHERE referee_id = $id", ("$id", customerId));
+
+            foreach (var table in new[] { "events", "timers", "history", "poison", "messages", "points_ledger", "coupons" })
+            {
+                removed += scope.Execute($"DELETE FROM {table} WHERE customer_id = $id", ("$id", customerId));
+            }
+
+            return removed > 0;
+        }, cancellationToken);
+
+    /// <summary>Inserts (expected version 0) or replaces the document if it is still at the expected version.</summary>
+    private static CustomerDocument Replace(WriteScope scope, CustomerDocument document, long expected, string json, string at)
+    {
+        var pending = document.PendingEffects.Length;
+        var changed = expected == 0
+            ? scope.Execute(InsertCustomer, ("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at))
+            : scope.Execute(ReplaceCustomer, ("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at), ("$expected", expected));
+        if (changed != 1) throw ConcurrencyConflictException.For(document.CustomerId, expected);
+        return document with { Version = expected + 1 };
+    }
+}

@@ -1,0 +1,53 @@
+using PrivateFlows.Workflows.Customers;
+
+namespace PrivateFlows.Runtime.Storage;
+
+public sealed partial class SqliteJourneyStore
+{
+    private const string InsertEvent = """
+        INSERT INTO events (id, customer_id, type, time, received_at, status, body)
+        VALUES ($id, $customer, $type, $time, $received, 'pending', $body)
+        ON CONFLICT (id) DO NOTHING
+        """;
+
+    public Task<IReadOnlyList<string>> AcceptEventsAsync(IReadOnlyList<CustomerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
+    {
+        var received = StoredTime.Text(receivedAt);
+        var rows = events.Select(e => (e, body: CloudEventReader.Write(e).ToJsonString())).ToList();
+        return _writer.WriteAsync<IReadOnlyList<string>>(scope =>
+        {
+            var fresh = new List<string>(rows.Count);
+            foreach (var (e, body) in rows)
+            {
+                var inserted = scope.Execute(InsertEvent,
+                    ("$id", e.Id), ("$customer", e.Subject), ("$type", e.Type), ("$time", StoredTime.Text(e.Time)), ("$received", received), ("$body", body));
+                if (inserted == 1) fresh.Add(e.Id);
+            }
+
+            return fresh;
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<CustomerEvent>> ReadPendingEventsAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<CustomerEvent>>(Read(c =>
+            Query(c, "SELECT body FROM events WHERE status = 'pending' ORDER BY seq", r => ParseEvent(r.GetString(0)))));
+
+    public Task<IReadOnlyList<TimelineEvent>> ReadEventsAsync(string customerId, long after, int limit, CancellationToken cancellationToken = default) =>
+        Task.FromResult<IReadOnlyList<TimelineEvent>>(Read(c => Query(c,
+            "SELECT seq, body, received_at, status FROM events WHERE customer_id = $customer AND seq > $after ORDER BY seq LIMIT $limit",
+            r => new TimelineEvent(r.GetInt64(0), ParseEvent(r.GetString(1)), StoredTime.Parse(r.GetString(2)), ParseStatus(r.GetString(3))),
+            ("$customer", customerId), ("$after", after), ("$limit", limit))));
+
+    public Task<EventStatus?> ReadEventStatusAsync(string eventId, CancellationToken cancellationToken = default) =>
+        Task.FromResult(Read(c => Scalar(c, "SELECT status FROM events WHERE id = $id", ("$id", eventId)) is string s ? ParseStatus(s) : (EventStatus?)null));
+
+    private static CustomerEvent ParseEvent(string body) =>
+        CloudEventReader.Read(body).Event ?? throw new InvalidDataException("a stored event no longer parses");
+
+    private static EventStatus ParseStatus(string status) => status switch
+    {
+        "pending" => EventStatus.Pending,
+        "done" => EventStatus.Done,
+        _ => EventStatus.Poison,
+    };
+}

@@ -1,0 +1,23 @@
+using System.Globalization;
+
+namespace PrivateFlows.Runtime.Storage;
+
+public sealed partial class SqliteJourneyStore
+{
+    public Task<StoreStatus> ReadStatusAsync(CancellationToken cancellationToken = default) =>
+        Task.FromResult(Read(c =>
+        {
+            long Count(string sql) => Convert.ToInt64(Scalar(c, sql), CultureInfo.InvariantCulture);
+            var next = Scalar(c, "SELECT MIN(due_at) FROM timers");
+            var pages = Count("PRAGMA page_count") * Count("PRAGMA page_size");
+            var wal = new FileInfo(FilePath + "-wal");
+            return new StoreStatus(
+                Count("SELECT COUNT(*) FROM customers"),
+                Count("SELECT COUNT(*) FROM events WHERE status = 'pending'"),
+                Count("SELECT COUNT(*) FROM customers WHERE pending > 0"),
+                Count("SELECT COUNT(*) FROM timers"),
+                next is long ms ? StoredTime.FromMillis(ms) : null,
+                Count("SELECT COUNT(*) FROM poison"),
+                pages + (wal.Exists ? wal.Length : 0));
+        }));
+}

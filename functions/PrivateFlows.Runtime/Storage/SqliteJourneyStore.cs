@@ -1,0 +1,92 @@
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+
+namespace PrivateFlows.Runtime.Storage;
+
+/// <summary>
+/// The embedded store: one SQLite file in WAL mode. Writes go through one writer that groups whatever is queued
+/// into one transaction; reads use pooled connections and never wait for writes.
+/// </summary>
+public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable, IDisposable
+{
+    private readonly string _connectionString;
+    private readonly SqliteConnection _writerConnection;
+    private readonly SqliteWriter _writer;
+    private readonly TimeProvider _clock;
+    private bool _disposed;
+
+    public SqliteJourneyStore(IOptions<SqliteOptions> options, TimeProvider clock)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Value;
+        _clock = clock;
+        FilePath = System.IO.Path.GetFullPath(settings.Path);
+        var folder = System.IO.Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(folder)) Directory.CreateDirectory(folder);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = FilePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+
+        _writerConnection = new SqliteConnection(_connectionString);
+        _writerConnection.Open();
+        using (var setup = _writerConnection.CreateCommand())
+        {
+            var synchronous = settings.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL";
+            setup.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY;";
+            setup.ExecuteNonQuery();
+            setup.CommandText = SqliteSchema.Create;
+            setup.ExecuteNonQuery();
+        }
+
+        _writer = new SqliteWriter(_writerConnection, settings.MaxWritesPerTransaction);
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string FilePath { get; }
+
+    private DateTimeOffset Now => _clock.GetUtcNow();
+
+    private T Read<T>(Func<SqliteConnection, T> read)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        return read(connection);
+    }
+
+    private static List<T> Query<T>(SqliteConnection connection, string sql, Func<SqliteDataReader, T> map, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        using var reader = command.ExecuteReader();
+        var list = new List<T>();
+        while (reader.Read()) list.Add(map(reader));
+        return list;
+    }
+
+    private static object? Scalar(SqliteConnection connection, string sql, params (string Name, object? Value)[] parameters)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        return command.ExecuteScalar();
+    }
+
+    private static string? Text(SqliteDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        await _writer.DisposeAsync().ConfigureAwait(false);
+        await _writerConnection.DisposeAsync().ConfigureAwait(false);
+        SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
+    }
+
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
+}

@@ -1,0 +1,22 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace PrivateFlows.Runtime.Storage;
+
+/// <summary>Settings of the embedded store (<c>PrivateFlows:Sqlite</c>).</summary>
+public sealed class SqliteOptions
+{
+    public const string Section = "PrivateFlows:Sqlite";
+
+    /// <summary>Database file; relative paths are relative to the working directory.</summary>
+    [Required]
+    public string Path { get; set; } = ".privateflows/privateflows.db";
+
+    /// <summary><c>Normal</c> (fast; WAL keeps every commit across a process crash) or <c>Full</c> (also across power loss).</summary>
+    public SqliteSynchronous Synchronous { get; set; } = SqliteSynchronous.Normal;
+
+    /// <summary>Most writes grouped in one transaction (group commit).</summary>
+    [Range(1, 10_000)]
+    public int MaxWritesPerTransaction { get; set; } = 512;
+}
+
+public enum SqliteSynchronous { Normal, Full }

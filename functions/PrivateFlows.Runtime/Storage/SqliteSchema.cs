@@ -1,0 +1,132 @@
+namespace PrivateFlows.Runtime.Storage;
+
+/// <summary>The embedded store's tables. Created if missing; every statement is idempotent.</summary>
+internal static class SqliteSchema
+{
+    public const string Create = """
+        CREATE TABLE IF NOT EXISTS customers (
+            id          TEXT PRIMARY KEY,
+            version     INTEGER NOT NULL,
+            pending     INTEGER NOT NULL DEFAULT 0,
+            document    TEXT NOT NULL,
+            updated_at  TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS customers_pending ON customers (pending) WHERE pending > 0;
+
+        -- The inbox (status 'pending' until a step consumed it) and, kept afterwards, the customer's timeline.
+        CREATE TABLE IF NOT EXISTS events (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            id           TEXT NOT NULL UNIQUE,
+            customer_id  TEXT NOT NULL,
+            type         TEXT NOT NULL,
+            time         TEXT NOT NULL,
+            received_at  TEXT NOT NULL,
+            status       TEXT NOT NULL,
+            body         TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS events_customer ON events (customer_id, seq);
+        CREATE INDEX IF NOT EXISTS events_pending ON events (seq) WHERE status = 'pending';
+
+        CREATE TABLE IF NOT EXISTS timers (
+            id           TEXT PRIMARY KEY,
+            customer_id  TEXT NOT NULL,
+            instance_id  TEXT NOT NULL,
+            due_at       INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS timers_due ON timers (due_at);
+        CREATE INDEX IF NOT EXISTS timers_customer ON timers (customer_id);
+
+        CREATE TABLE IF NOT EXISTS history (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            id           TEXT NOT NULL UNIQUE,
+            customer_id  TEXT NOT NULL,
+            instance_id  TEXT NOT NULL,
+            journey      TEXT NOT NULL,
+            time         TEXT NOT NULL,
+            kind         TEXT NOT NULL,
+            step         TEXT,
+            detail       TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS history_instance ON history (instance_id, seq);
+        CREATE INDEX IF NOT EXISTS history_customer ON history (customer_id, seq);
+
+        CREATE TABLE IF NOT EXISTS journey_versions (
+            name          TEXT NOT NULL,
+            number        INTEGER NOT NULL,
+            version       TEXT NOT NULL,
+            yaml          TEXT NOT NULL,
+            templates     TEXT NOT NULL,
+            published_at  TEXT NOT NULL,
+            PRIMARY KEY (name, number),
+            UNIQUE (name, version)
+        );
+
+        CREATE TABLE IF NOT EXISTS poison (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            input_id     TEXT NOT NULL UNIQUE,
+            customer_id  TEXT NOT NULL,
+            kind         TEXT NOT NULL,
+            body         TEXT NOT NULL,
+            reason       TEXT NOT NULL,
+            attempts     INTEGER NOT NULL,
+            parked_at    TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS poison_customer ON poison (customer_id);
+
+        CREATE TABLE IF NOT EXISTS messages (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            effect_id    TEXT NOT NULL UNIQUE,
+            customer_id  TEXT NOT NULL,
+            instance_id  TEXT,
+            journey      TEXT,
+            step         TEXT,
+            channel      TEXT NOT NULL,
+            category     TEXT,
+            template     TEXT,
+            locale       TEXT,
+            subject      TEXT,
+            body         TEXT NOT NULL,
+            address      TEXT,
+            via          TEXT NOT NULL,
+            status       TEXT NOT NULL,
+            attempts     INTEGER NOT NULL,
+            detail       TEXT,
+            at           TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS messages_customer ON messages (customer_id, seq);
+
+        CREATE TABLE IF NOT EXISTS points_ledger (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            entry_id     TEXT NOT NULL UNIQUE,
+            customer_id  TEXT NOT NULL,
+            instance_id  TEXT,
+            points       INTEGER NOT NULL,
+            rule         TEXT NOT NULL,
+            reason       TEXT NOT NULL,
+            status       TEXT NOT NULL,
+            expires_at   TEXT,
+            at           TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS points_customer ON points_ledger (customer_id, seq);
+
+        CREATE TABLE IF NOT EXISTS coupons (
+            code         TEXT PRIMARY KEY,
+            effect_id    TEXT NOT NULL UNIQUE,
+            customer_id  TEXT NOT NULL,
+            instance_id  TEXT NOT NULL,
+            coupon       TEXT NOT NULL,
+            amount       TEXT NOT NULL,
+            expires_at   TEXT,
+            issued_at    TEXT NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS coupons_customer ON coupons (customer_id);
+
+        -- Who referred whom: the referral anti-fraud check needs a referrer's recent referrals.
+        CREATE TABLE IF NOT EXISTS referrals (
+            referee_id   TEXT PRIMARY KEY,
+            referrer_id  TEXT NOT NULL,
+            accepted_at  INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS referrals_referrer ON referrals (referrer_id, accepted_at);
+        """;
+}
