@@ -51,7 +51,15 @@ internal sealed class LazyScriptObject : ScriptObject
     private void Materialize(string member)
     {
         if (!_pending.Remove(member, out var compute)) return;
+        // A frozen (shared) object still fills in its own pending members, and freezes what it computed.
+        var frozen = IsReadOnly;
+        IsReadOnly = false;
         this[member] = null!;
-        this[member] = compute()!;
+        IsReadOnly = frozen;
+        var value = compute();
+        if (frozen) ScriptModel.Freeze(value);
+        IsReadOnly = false;
+        this[member] = value!;
+        IsReadOnly = frozen;
     }
 }

@@ -21,14 +21,60 @@ public static class ScriptModel
     {
         var model = new ScriptObject
         {
-            ["customer"] = Customer(profile, now, program),
-            ["event"] = @event is null ? null : Event(@event),
-            ["entry"] = instance is null ? (@event is null ? null : Event(@event)) : Event(instance.EntryEvent),
+            ["customer"] = CachedCustomer(profile, now, program),
+            ["event"] = @event is null ? null : CachedEvent(@event),
+            ["entry"] = instance is null ? (@event is null ? null : CachedEvent(@event)) : CachedEvent(instance.EntryEvent),
             ["vars"] = Vars(instance),
             ["journey"] = instance is null ? null : new ScriptObject { ["name"] = instance.Journey, ["version"] = instance.Version },
             ["now"] = now.UtcDateTime,
         };
         return model;
+    }
+
+    // A decision evaluates many expressions against the same profile, event and instant. Records are immutable, so
+    // the script objects built for them are memoized by reference, and frozen so no template can change a shared one.
+    [ThreadStatic]
+    private static (CustomerProfile Profile, DateTimeOffset Now, CustomerProgram Program, ScriptObject Model)? _customer;
+
+    [ThreadStatic]
+    private static (CustomerEvent Event, ScriptObject Model)? _event;
+
+    [ThreadStatic]
+    private static (CustomerEvent Event, ScriptObject Model)? _otherEvent;
+
+    private static ScriptObject CachedCustomer(CustomerProfile profile, DateTimeOffset now, CustomerProgram program)
+    {
+        if (_customer is { } c && ReferenceEquals(c.Profile, profile) && c.Now == now && ReferenceEquals(c.Program, program)) return c.Model;
+        var model = Customer(profile, now, program);
+        Freeze(model);
+        _customer = (profile, now, program, model);
+        return model;
+    }
+
+    private static ScriptObject CachedEvent(CustomerEvent e)
+    {
+        if (_event is { } a && ReferenceEquals(a.Event, e)) return a.Model;
+        if (_otherEvent is { } b && ReferenceEquals(b.Event, e)) return b.Model;
+        var model = Event(e);
+        Freeze(model);
+        _otherEvent = _event;
+        _event = (e, model);
+        return model;
+    }
+
+    internal static void Freeze(object? value)
+    {
+        switch (value)
+        {
+            case ScriptObject o:
+                foreach (var child in o.Values) Freeze(child);
+                o.IsReadOnly = true;
+                break;
+            case ScriptArray a:
+                foreach (var child in a) Freeze(child);
+                a.IsReadOnly = true;
+                break;
+        }
     }
 
     /// <summary>The customer as of their last activity under the seed program (prefer the overload with a time).</summary>
@@ -66,47 +112,64 @@ public static class ScriptModel
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(program);
         Basics(customer, p);
-        var rfm = RfmScoring.Score(p, now, program.Rfm);
-        customer["rfm"] = new ScriptObject
+
+        // Derived figures are computed only when an expression reads them (most read one or two fields).
+        void Set(string name, Func<object?> compute)
         {
-            ["r"] = rfm.R,
-            ["f"] = rfm.F,
-            ["m"] = rfm.M,
-            ["group"] = rfm.Group,
-            ["code"] = rfm.Code,
-            ["recency_days"] = rfm.RecencyDays,
-        };
-        customer["lifecycle"] = Lifecycle.Stage(p, now, program.Lifecycle);
+            if (customer is LazyScriptObject lazy) lazy.SetLazy(name, compute);
+            else customer[name] = compute();
+        }
+
+        Set("rfm", () =>
+        {
+            var rfm = RfmScoring.Score(p, now, program.Rfm);
+            return new ScriptObject
+            {
+                ["r"] = rfm.R,
+                ["f"] = rfm.F,
+                ["m"] = rfm.M,
+                ["group"] = rfm.Group,
+                ["code"] = rfm.Code,
+                ["recency_days"] = rfm.RecencyDays,
+            };
+        });
+        Set("lifecycle", () => Lifecycle.Stage(p, now, program.Lifecycle));
         customer["recalled_from"] = p.LastRecall?.FromStage;
         customer["recalled_at"] = p.LastRecall?.At.UtcDateTime;
-        customer["is_birthday_month"] = PointsEarning.InBirthdayMonth(p, now);
-        customer["referral_code"] = ReferralCodes.For(p.CustomerId);
+        Set("is_birthday_month", () => PointsEarning.InBirthdayMonth(p, now));
+        Set("referral_code", () => ReferralCodes.For(p.CustomerId));
         customer["referred_by"] = p.ReferredBy?.ReferrerId;
 
-        var counts = new ScriptObject();
-        foreach (var (type, count) in p.Activity.Counts) counts[type] = count;
-        customer["activity"] = new ScriptObject
+        Set("activity", () =>
         {
-            ["counts"] = counts,
-            ["app_opens"] = p.Activity.Count(EventTypes.AppOpened),
-            ["check_ins"] = p.Activity.Count(EventTypes.CheckedIn),
-            ["check_in_streak"] = p.Activity.StreakAsOf(now, p.TimeZone),
-            ["last_check_in_at"] = p.Activity.LastCheckInAt?.UtcDateTime,
-        };
+            var counts = new ScriptObject();
+            foreach (var (type, count) in p.Activity.Counts) counts[type] = count;
+            return new ScriptObject
+            {
+                ["counts"] = counts,
+                ["app_opens"] = p.Activity.Count(EventTypes.AppOpened),
+                ["check_ins"] = p.Activity.Count(EventTypes.CheckedIn),
+                ["check_in_streak"] = p.Activity.StreakAsOf(now, p.TimeZone),
+                ["last_check_in_at"] = p.Activity.LastCheckInAt?.UtcDateTime,
+            };
+        });
 
-        var loyalty = program.Loyalty;
-        var next = MemberTiers.Next(p, loyalty, now);
-        var expiry = p.Loyalty.NextExpiry;
-        customer["loyalty"] = new ScriptObject
+        Set("loyalty", () =>
         {
-            ["qualifying"] = MemberTiers.Trailing(p.Loyalty, loyalty, now, p.TimeZone),
-            ["basis"] = loyalty.TierBasis == TierBasis.Points ? "points" : "spend",
-            ["next_tier"] = next?.Tier.Name,
-            ["to_next_tier"] = next?.Missing,
-            ["expiring_points"] = expiry is { } x ? p.Loyalty.ExpiringAt(x) : 0L,
-            ["expiring_at"] = expiry?.UtcDateTime,
-            ["points_value"] = loyalty.Redemption.Value(Math.Max(0, p.Points)),
-        };
+            var loyalty = program.Loyalty;
+            var next = MemberTiers.Next(p, loyalty, now);
+            var expiry = p.Loyalty.NextExpiry;
+            return new ScriptObject
+            {
+                ["qualifying"] = MemberTiers.Trailing(p.Loyalty, loyalty, now, p.TimeZone),
+                ["basis"] = loyalty.TierBasis == TierBasis.Points ? "points" : "spend",
+                ["next_tier"] = next?.Tier.Name,
+                ["to_next_tier"] = next?.Missing,
+                ["expiring_points"] = expiry is { } x ? p.Loyalty.ExpiringAt(x) : 0L,
+                ["expiring_at"] = expiry?.UtcDateTime,
+                ["points_value"] = loyalty.Redemption.Value(Math.Max(0, p.Points)),
+            };
+        });
     }
 
     private static void Basics(ScriptObject customer, CustomerProfile p)
@@ -119,9 +182,10 @@ public static class ScriptModel
 
         var attributes = new ScriptObject();
         foreach (var (k, v) in p.Attributes) attributes[k] = v;
-        var basics = new ScriptObject
+        var basics = customer;
+        basics.SetValue("id", p.CustomerId, false);
+        var more = new ScriptObject
         {
-            ["id"] = p.CustomerId,
             ["name"] = p.Name,
             ["email"] = p.Email,
             ["phone"] = p.Phone,
@@ -146,7 +210,7 @@ public static class ScriptModel
             ["registered_at"] = p.RegisteredAt?.UtcDateTime,
             ["last_active_at"] = p.LastActiveAt?.UtcDateTime,
         };
-        basics.CopyTo(customer);
+        foreach (var (k, v) in more) basics[k] = v;
     }
 
     public static ScriptObject Event(CustomerEvent e) => new()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Scriban;
 using Scriban.Parsing;
 using Scriban.Syntax;
@@ -16,29 +17,62 @@ public static class TemplateSandbox
     public const int OutputLimit = 4_000;
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(1);
 
+    // Journeys evaluate the same few expressions and templates millions of times: parse each once.
+    private const int MaxCachedTemplates = 10_000;
+    private static readonly ConcurrentDictionary<(string Text, bool Expression, string Name), Template> Parsed = new();
+
+    // Building Scriban's built-in functions costs more than evaluating a condition: build them once, read-only.
+    private static readonly ScriptObject Builtins = CreateBuiltins();
+
+    [ThreadStatic]
+    private static DateTime? _now;
+
     public static string Render(string text, ScriptObject model, string name = "template", bool strict = false)
     {
-        var template = Template.Parse(text, name);
-        ThrowIfErrors(template, name);
+        var template = Parse(text, expression: false, name);
         return Run(template, model, strict, (t, c) => t.Render(c));
     }
 
     public static object? Evaluate(string expression, ScriptObject model, string name = "expression", bool strict = false)
     {
-        var template = Template.Parse(expression, name, lexerOptions: new LexerOptions { Mode = ScriptMode.ScriptOnly });
-        ThrowIfErrors(template, name);
+        var template = Parse(expression, expression: true, name);
         return Run(template, model, strict, (t, c) => t.Evaluate(c));
+    }
+
+    private static Template Parse(string text, bool expression, string name)
+    {
+        if (Parsed.TryGetValue((text, expression, name), out var cached)) return cached;
+        var template = expression
+            ? Template.Parse(text, name, lexerOptions: new LexerOptions { Mode = ScriptMode.ScriptOnly })
+            : Template.Parse(text, name);
+        ThrowIfErrors(template, name);
+        if (Parsed.Count >= MaxCachedTemplates) Parsed.Clear();
+        Parsed[(text, expression, name)] = template;
+        return template;
+    }
+
+    private static ScriptObject CreateBuiltins()
+    {
+        var builtins = TemplateContext.GetDefaultBuiltinObject();
+        // Scriban's date.now reads the machine clock; the decider must not. It gives the model's now instead.
+        if (builtins["date"] is ScriptObject date)
+        {
+            date.SetValue("now", DelegateCustomFunction.CreateFunc(() => _now ?? throw new InvalidOperationException("date.now outside an evaluation")), true);
+        }
+
+        foreach (var value in builtins.Values)
+        {
+            if (value is ScriptObject o) o.IsReadOnly = true;
+        }
+
+        builtins.IsReadOnly = true;
+        return builtins;
     }
 
     public static bool IsTrue(string expression, ScriptObject model, string name = "condition") => Truthy(Evaluate(expression, model, name));
 
     /// <summary>Parses an expression once, for callers that evaluate it many times (e.g. named segments).</summary>
-    internal static Template ParseExpression(string expression, string name)
-    {
-        var template = Template.Parse(expression, name, lexerOptions: new LexerOptions { Mode = ScriptMode.ScriptOnly });
-        ThrowIfErrors(template, name);
-        return template;
-    }
+    internal static Template ParseExpression(string expression, string name) => Parse(expression, expression: true, name);
 
     /// <summary>Evaluates an expression parsed by <see cref="ParseExpression"/> as a condition, under the same limits.</summary>
     internal static bool IsTrue(Template expression, ScriptObject model) => Truthy(Run(expression, model, false, (t, c) => t.Evaluate(c)));
@@ -66,16 +100,7 @@ public static class TemplateSandbox
     private static T Run<T>(Template template, ScriptObject model, bool strict, Func<Template, TemplateContext, T> run)
     {
         using var timeout = new CancellationTokenSource(TimeLimit);
-        var globals = new ScriptObject();
-        globals.Import(model);
-        if (globals["now"] is DateTime now)
-        {
-            // Scriban's date.now reads the machine clock; the decider must not. It gives the model's now instead.
-            var date = new Scriban.Functions.DateTimeFunctions();
-            date.SetValue("now", DelegateCustomFunction.CreateFunc(() => now), true);
-            globals["date"] = date;
-        }
-        var context = new TemplateContext
+        var context = new TemplateContext(Builtins)
         {
             LoopLimit = LoopLimit,
             RecursiveLimit = RecursiveLimit,
@@ -87,7 +112,11 @@ public static class TemplateSandbox
             CancellationToken = timeout.Token,
             MemberRenamer = member => member.Name,
         };
-        context.PushGlobal(globals);
+        // The model is read as it is; assignments a template makes land in a scratch scope above it.
+        context.PushGlobal(model);
+        context.PushGlobal(new ScriptObject());
+        var previousNow = _now;
+        _now = model["now"] as DateTime?;
         try
         {
             var result = run(template, context);
@@ -109,6 +138,10 @@ public static class TemplateSandbox
         catch (OperationCanceledException e)
         {
             throw new TemplateException($"{template.SourceFilePath}: stopped after {TimeLimit.TotalSeconds:0}s", e);
+        }
+        finally
+        {
+            _now = previousNow;
         }
     }
 
