@@ -1,24 +1,32 @@
 using Microsoft.Extensions.Options;
 using PrivateFlows.Functions.Api;
+using PrivateFlows.Functions.CustomHandler;
 using PrivateFlows.Functions.Events;
 using PrivateFlows.Functions.Hosting;
 using PrivateFlows.Functions.Security;
 using PrivateFlows.Runtime;
+using PrivateFlows.Runtime.Cosmos;
 using PrivateFlows.Runtime.Serialization;
 
 // Settings files live beside the app; the database path stays relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+builder.Configuration.AddCommandLine(args, VirtualClockMode.SwitchMappings); // --clock virtual, --clock-start <ISO instant>
 
 var port = ListenAddress.Port(builder.Configuration);
+var customHandler = CustomHandlerMode.IsOn(builder.Configuration);
 var keysConfigured = (builder.Configuration.GetSection(ApiKeyOptions.Section).Get<ApiKeyOptions>() ?? new ApiKeyOptions()).Any;
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    if (keysConfigured) kestrel.ListenAnyIP(port);
+    if (customHandler) kestrel.Listen(System.Net.IPAddress.Loopback, port); // only the Functions host calls the handler
+    else if (keysConfigured) kestrel.ListenAnyIP(port);
     else kestrel.ListenLocalhost(port);
     kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
 });
 
 builder.Services.AddPrivateFlowsRuntime(builder.Configuration);
+builder.Services.AddJourneyStore(builder.Configuration); // PrivateFlows:Store = Sqlite (default) | Cosmos
+if (customHandler) builder.Services.AddCustomHandler(builder.Configuration);
+VirtualClockMode.Configure(builder.Services, builder.Configuration, builder.Environment, customHandler); // after the store: refused under the Functions host and on a production store
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(_ => EventContract.LoadAsync(EventContract.DefaultFolder).GetAwaiter().GetResult());
 builder.Services.AddApiKeys(builder.Configuration);
@@ -45,7 +53,10 @@ app.MapCustomerEndpoints();
 app.MapInstanceEndpoints();
 app.MapJourneyEndpoints();
 app.MapOpsEndpoints();
+app.MapInsightsEndpoints(); // stats, KPIs, segments; explain, points, export/erase, referral reviews
+app.MapClockEndpoints();
 app.MapDashboard();
+if (customHandler) app.MapCustomHandler();
 
 app.Run();
 

@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using Polly;
 using Polly.Retry;
 using PrivateFlows.Runtime.Channels;
+using PrivateFlows.Runtime.Insights;
 using PrivateFlows.Runtime.Journeys;
 using PrivateFlows.Runtime.Processing;
 using PrivateFlows.Runtime.Storage;
@@ -48,6 +49,10 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<InstanceCommands>();
 
         AddChannels(services, configuration.GetSection(ChannelOptions.Section).Get<ChannelOptions>() ?? new ChannelOptions());
+
+        // Contact policy, customer program and costs from configuration; stats, winners, KPIs, privacy. Registered
+        // first: declared A/B winners are loaded before the engine decides anything.
+        services.AddPrivateFlowsInsights(configuration);
 
         // Order matters: start-up (journeys, workers, recovery) completes before timers fire.
         services.AddHostedService<EngineStartup>();

@@ -7,7 +7,7 @@ using PrivateFlows.Workflows.Engine;
 
 namespace PrivateFlows.Functions.Api;
 
-/// <summary>Ops views of one customer: profile and instances, messages, timeline, history, points.</summary>
+/// <summary>Ops views of one customer: profile and instances, messages, timeline, history (points, explain, export, erase: <see cref="InsightsEndpoints"/>).</summary>
 public static class CustomerEndpoints
 {
     public sealed record CustomerView(
@@ -51,13 +51,7 @@ public static class CustomerEndpoints
             TypedResults.Ok(await store.ReadCustomerHistoryAsync(customerId, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct)))
             .WithSummary("History of all the customer's instances, oldest first, paged with ?after=");
 
-        group.MapGet("/points", async (string customerId, IJourneyStore store, CancellationToken ct) =>
-            TypedResults.Ok(await store.ReadPointsAsync(customerId, ct)))
-            .WithSummary("The customer's points ledger");
-
-        group.MapDelete("", async Task<Results<NoContent, ProblemHttpResult>> (string customerId, IJourneyStore store, CancellationToken ct) =>
-            await store.EraseCustomerAsync(customerId, ct) ? TypedResults.NoContent() : NotFound(customerId))
-            .WithSummary("Erase everything kept about the customer (GDPR/PIPL)");
+        // Points, explain, segments, export and erase: InsightsEndpoints.
     }
 
     private static ProblemHttpResult NotFound(string customerId) =>

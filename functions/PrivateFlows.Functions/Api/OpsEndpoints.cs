@@ -8,7 +8,8 @@ namespace PrivateFlows.Functions.Api;
 /// <summary>Poison inputs, engine status and the health probe.</summary>
 public static class OpsEndpoints
 {
-    public sealed record EngineStatus(bool Ready, long Queued, int TimersInFlight, StoreStatus Store);
+    /// <param name="Erasure">Erased customers and the late events/timers dropped for them (also <c>GET /api/privacy</c>).</param>
+    public sealed record EngineStatus(bool Ready, long Queued, int TimersInFlight, StoreStatus Store, ErasureCounters Erasure);
 
     public static void MapOpsEndpoints(this IEndpointRouteBuilder app)
     {
@@ -19,7 +20,7 @@ public static class OpsEndpoints
             .WithSummary("Inputs (events, timers) that failed repeatedly, newest first, with the reason");
 
         app.MapGet("/api/status", async (IJourneyStore store, CustomerQueues queues, TimerService timers, CancellationToken ct) =>
-                TypedResults.Ok(new EngineStatus(queues.Ready.IsCompletedSuccessfully, queues.Outstanding, timers.InFlight, await store.ReadStatusAsync(ct))))
+                TypedResults.Ok(new EngineStatus(queues.Ready.IsCompletedSuccessfully, queues.Outstanding, timers.InFlight, await store.ReadStatusAsync(ct), await store.ReadErasureCountersAsync(ct))))
             .RequireAuthorization(Roles.Ops)
             .WithTags("ops")
             .WithSummary("Backlog, outboxes, timers, poison count and database size");

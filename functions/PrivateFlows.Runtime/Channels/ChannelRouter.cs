@@ -20,6 +20,19 @@ public sealed class ChannelRouter(
 {
     private readonly Dictionary<string, IMessageChannel> _adapters = adapters.ToDictionary(a => a.Name, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The record of a message whose channel is routed to the sandbox (nothing to deliver: the record is the delivery),
+    /// or null when a real adapter must carry it.
+    /// </summary>
+    public MessageRecord? TrySandbox(OutgoingMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        var via = options.CurrentValue.RouteOf(message.Channel);
+        if (via != Adapters.Sandbox && _adapters.ContainsKey(via)) return null;
+        metrics.Sent(message.Channel, Adapters.Sandbox, "sandboxed");
+        return Record(message, Adapters.Sandbox, DeliveryStatus.Sandboxed, 0, null);
+    }
+
     public async Task<MessageRecord> SendAsync(OutgoingMessage message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(message);

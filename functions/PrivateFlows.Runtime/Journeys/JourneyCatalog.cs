@@ -1,5 +1,9 @@
 using System.Collections.Immutable;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using PrivateFlows.Runtime.Insights;
 using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
 using PrivateFlows.Workflows.Language;
 
@@ -16,14 +20,34 @@ public sealed class JourneyCatalog
     private ImmutableSortedDictionary<string, ImmutableArray<PublishedJourney>> _published = ImmutableSortedDictionary<string, ImmutableArray<PublishedJourney>>.Empty.WithComparers(StringComparer.Ordinal);
     private ImmutableArray<JourneyVersion> _latest = [];
 
+    public JourneyCatalog()
+    {
+    }
+
+    /// <summary>The catalog of the engine: contact policy and customer program from configuration (validated at start-up).</summary>
+    [ActivatorUtilitiesConstructor]
+    public JourneyCatalog(IOptions<ContactPolicyOptions> policy, IOptions<CustomerProgramOptions> program)
+    {
+        ArgumentNullException.ThrowIfNull(policy);
+        ArgumentNullException.ThrowIfNull(program);
+        Policy = policy.Value.ToPolicy().Policy ?? ContactPolicy.Default;
+        Program = program.Value.ToProgram().Program ?? CustomerProgram.Default;
+    }
+
     public ContactPolicy Policy { get; set; } = ContactPolicy.Default;
+
+    /// <summary>The customer program decisions use (RFM cut points refreshed from the customer base in quintile mode).</summary>
+    public CustomerProgram Program { get; set; } = CustomerProgram.Default;
+
+    /// <summary>Declared A/B winners (journey → variant): splits with a winner rule send new entries there.</summary>
+    public ImmutableDictionary<string, string> Winners { get; set; } = ImmutableDictionary<string, string>.Empty;
 
     /// <summary>Every journey with its versions, oldest first.</summary>
     public ImmutableSortedDictionary<string, ImmutableArray<PublishedJourney>> Published => _published;
 
     public ImmutableArray<JourneyVersion> Latest => _latest;
 
-    public DecisionContext ContextAt(DateTimeOffset now) => new(now, _latest, _byHash, Policy);
+    public DecisionContext ContextAt(DateTimeOffset now) => new(now, _latest, _byHash, Policy) { Program = Program, Winners = Winners };
 
     public JourneyVersion? Find(string versionHash) => _byHash.GetValueOrDefault(versionHash);
 

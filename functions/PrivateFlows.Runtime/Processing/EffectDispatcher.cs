@@ -27,7 +27,47 @@ public sealed class EffectDispatcher(IJourneyStore store, ChannelRouter channels
         }
 
         var stored = await store.CompleteEffectsAsync(document, effects, messages, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false);
-        foreach (var timer in effects.OfType<ScheduleTimer>()) alarm.Scheduled(timer.DueAt);
+        Committed(effects);
         return stored;
+    }
+
+    /// <summary>
+    /// Splits a decision's effects into those the store can carry out inside the step's own commit (everything but
+    /// messages for a real channel adapter: those need I/O and go through the outbox) and the rest, with the
+    /// message records of the sandboxed sends.
+    /// </summary>
+    public (List<Effect> Local, List<Effect> Outbox, List<MessageRecord> Messages) Split(IReadOnlyList<Effect> effects)
+    {
+        ArgumentNullException.ThrowIfNull(effects);
+        var local = new List<Effect>(effects.Count);
+        var outbox = new List<Effect>();
+        var messages = new List<MessageRecord>();
+        foreach (var effect in effects)
+        {
+            if (OutgoingMessage.From(effect) is { } message)
+            {
+                if (channels.TrySandbox(message) is not { } record)
+                {
+                    outbox.Add(effect);
+                    continue;
+                }
+
+                messages.Add(record);
+            }
+
+            local.Add(effect);
+        }
+
+        return (local, outbox, messages);
+    }
+
+    /// <summary>After effects were committed: wakes the timer service for timers due before it would wake.</summary>
+    public void Committed(IEnumerable<Effect> effects)
+    {
+        ArgumentNullException.ThrowIfNull(effects);
+        foreach (var effect in effects)
+        {
+            if (effect is ScheduleTimer timer) alarm.Scheduled(timer.DueAt);
+        }
     }
 }

@@ -50,7 +50,7 @@ public sealed class StepProcessor(
             {
                 metrics.Conflict();
             }
-            catch (Exception e) when (e is not OperationCanceledException && request.Input is not null && !request.IsCommand)
+            catch (Exception e) when (e is not OperationCanceledException && request.Input is not null && !request.IsCommand && !request.RetriedByCaller)
             {
                 failures++;
                 log.LogWarning(e, "Input {InputId} for customer {CustomerId} failed (attempt {Attempt} of {MaxAttempts})", request.InputId, request.CustomerId, failures, settings.MaxAttempts);
@@ -66,8 +66,15 @@ public sealed class StepProcessor(
 
     private async Task<StepOutcome> TryAsync(StepRequest request, CancellationToken cancellationToken)
     {
-        var document = await store.ReadCustomerAsync(request.CustomerId, cancellationToken).ConfigureAwait(false)
-            ?? CustomerDocument.New(request.CustomerId);
+        var existing = await store.ReadCustomerAsync(request.CustomerId, cancellationToken).ConfigureAwait(false);
+        if (existing is null && request.Input is not null && await store.IsErasedAsync(request.CustomerId, cancellationToken).ConfigureAwait(false))
+        {
+            // Erased (GDPR/PIPL): a late input must not recreate the customer. Dropped and counted on the tombstone.
+            await store.DropErasedInputAsync(request.CustomerId, request.EventId, request.Timer?.TimerId, cancellationToken).ConfigureAwait(false);
+            return new StepOutcome(StepResult.Dropped, null, []);
+        }
+
+        var document = existing ?? CustomerDocument.New(request.CustomerId);
         if (!document.PendingEffects.IsEmpty) document = await dispatcher.DispatchAsync(document, cancellationToken).ConfigureAwait(false);
         if (request.Input is null) return new StepOutcome(StepResult.Flushed, document, []);
         if (document.HasProcessed(request.InputId))
@@ -82,6 +89,23 @@ public sealed class StepProcessor(
         var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input, cancellationToken).ConfigureAwait(false);
         var decision = Decide(document.State, request.Input, context);
         var next = document.After(decision, request.InputId);
+        if (store.AppliesEffectsOnCommit)
+        {
+            // One write per step: the store-only effects go into the step's own transaction, only real sends wait in the outbox.
+            var (local, outbox, messages) = dispatcher.Split(decision.Effects);
+            if (local.Count > 0) next = next with { PendingEffects = document.PendingEffects.AddRange(outbox) };
+            var commit = new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId)
+            {
+                AppliedEffects = local.Count > 0 ? local : [],
+                Messages = local.Count > 0 ? messages : [],
+                AppliedAt = clock.GetUtcNow(),
+            };
+            var committed = await store.CommitStepAsync(commit, cancellationToken).ConfigureAwait(false);
+            if (local.Count > 0) dispatcher.Committed(local);
+            if (!committed.PendingEffects.IsEmpty) committed = await dispatcher.DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
+            return new StepOutcome(StepResult.Processed, committed, decision.Effects);
+        }
+
         var stored = await store.CommitStepAsync(new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId), cancellationToken).ConfigureAwait(false);
         stored = await dispatcher.DispatchAsync(stored, cancellationToken).ConfigureAwait(false);
         return new StepOutcome(StepResult.Processed, stored, decision.Effects);

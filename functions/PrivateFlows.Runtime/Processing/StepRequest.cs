@@ -23,6 +23,12 @@ public sealed class StepRequest
     /// <summary>An ops command (cancel, retry): failures go back to the caller instead of the poison list.</summary>
     public bool IsCommand { get; init; }
 
+    /// <summary>
+    /// The caller retries a failure itself (a Service Bus delivery: the broker redelivers the message), so the step is
+    /// neither retried here nor parked as poison: the failure goes back to the caller.
+    /// </summary>
+    public bool RetriedByCaller { get; set; }
+
     internal TaskCompletionSource<StepOutcome>? Completion { get; set; }
 
     internal Action? OnDone { get; init; }
@@ -44,7 +50,8 @@ public sealed class StepRequest
     public static StepRequest Flush(string customerId) => new() { CustomerId = customerId };
 }
 
-public enum StepResult { Processed, Duplicate, Flushed, Parked }
+/// <summary><see cref="StepResult.Dropped"/>: the customer was erased; the late input was dropped (and counted), not processed.</summary>
+public enum StepResult { Processed, Duplicate, Flushed, Parked, Dropped }
 
 /// <summary>What became of a request: the stored document after it, and the effects the decision produced.</summary>
 public sealed record StepOutcome(StepResult Result, CustomerDocument? Document, ImmutableArray<Effect> Effects, string? Error = null);

@@ -29,6 +29,13 @@ public interface IJourneyStore
     Task<CustomerDocument> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// True when <see cref="CommitStepAsync"/> carries out <see cref="StepCommit.AppliedEffects"/> in the same transaction
+    /// as the document (one write per step instead of commit + outbox completion). Stores without it get every effect
+    /// through the outbox.
+    /// </summary>
+    bool AppliesEffectsOnCommit => false;
+
+    /// <summary>
     /// Records dispatched effects idempotently (history, timer index, points, coupons, messages) and removes them
     /// from the document's outbox, checked against the document's version. Returns the stored document.
     /// </summary>
@@ -39,7 +46,12 @@ public interface IJourneyStore
 
     Task<IReadOnlyList<string>> ReadCustomersWithPendingEffectsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Erases everything kept about a customer (GDPR/PIPL); returns false when nothing was there.</summary>
+    /// <summary>
+    /// Erases everything kept about a customer (GDPR/PIPL): document, events, history, timers, messages, ledgers,
+    /// poison, referral links. Leaves a tombstone (a hash of the id, written even when nothing was there) so late
+    /// inputs are dropped instead of recreating the customer, and keeps the customer's journey facts anonymised.
+    /// Returns false when nothing was there.
+    /// </summary>
     Task<bool> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default);
 
     // ── timers ────────────────────────────────────────────────────────────
@@ -84,4 +96,28 @@ public interface IJourneyStore
 
     // ── status ────────────────────────────────────────────────────────────
     Task<StoreStatus> ReadStatusAsync(CancellationToken cancellationToken = default);
+
+    // ── insights and privacy ──────────────────────────────────────────────
+    /// <summary>Customer profiles in customer-id order (ordinal), after <paramref name="afterCustomerId"/> (null: from the start); for segments, KPIs and RFM quintiles.</summary>
+    Task<IReadOnlyList<CustomerProfile>> ReadProfilesAsync(string? afterCustomerId, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every fact about a journey's instances. Facts are written with the effects they derive from
+    /// (<c>JourneyFacts.From</c>, inside <see cref="CompleteEffectsAsync"/>, once per fact id) and survive
+    /// <see cref="EraseCustomerAsync"/> anonymised.
+    /// </summary>
+    Task<IReadOnlyList<JourneyFact>> ReadJourneyFactsAsync(string journey, CancellationToken cancellationToken = default);
+
+    /// <summary>Whether <see cref="EraseCustomerAsync"/> left a tombstone for the id (late inputs for it are dropped, not processed).</summary>
+    Task<bool> IsErasedAsync(string customerId, CancellationToken cancellationToken = default);
+
+    /// <summary>Drops a late input for an erased customer: the inbox row or timer is deleted, and the drop counted.</summary>
+    Task DropErasedInputAsync(string customerId, string? eventId, string? timerId, CancellationToken cancellationToken = default);
+
+    Task<ErasureCounters> ReadErasureCountersAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a declared A/B winner unless the journey already has one (the first declaration stands); returns the stored one.</summary>
+    Task<DeclaredWinner> DeclareWinnerAsync(DeclaredWinner winner, CancellationToken cancellationToken = default);
+
+    Task<IReadOnlyList<DeclaredWinner>> ReadWinnersAsync(CancellationToken cancellationToken = default);
 }

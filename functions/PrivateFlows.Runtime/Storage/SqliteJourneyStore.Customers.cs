@@ -1,3 +1,4 @@
+using Microsoft.Data.Sqlite;
 using PrivateFlows.Runtime.Serialization;
 using PrivateFlows.Workflows.Referrals;
 
@@ -5,8 +6,10 @@ namespace PrivateFlows.Runtime.Storage;
 
 public sealed partial class SqliteJourneyStore
 {
+    // An erased customer (tombstone) is never created again: the insert does nothing, the step sees a conflict.
     private const string InsertCustomer = """
-        INSERT INTO customers (id, version, pending, document, updated_at) VALUES ($id, 1, $pending, $document, $at)
+        INSERT INTO customers (id, version, pending, document, updated_at)
+        SELECT $id, 1, $pending, $document, $at WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE id_hash = $tombstone)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -26,19 +29,71 @@ public sealed partial class SqliteJourneyStore
             "SELECT referee_id, accepted_at FROM referrals WHERE referrer_id = $referrer AND accepted_at >= $since ORDER BY accepted_at",
             r => new AcceptedReferral(r.GetString(0), StoredTime.FromMillis(r.GetInt64(1))), ("$referrer", referrerId), ("$since", StoredTime.Millis(since)))));
 
-    public Task<CustomerDocument?> ReadCustomerAsync(string customerId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Read(c => Query(c, "SELECT version, document FROM customers WHERE id = $id",
-            r => RuntimeJson.Deserialize<CustomerDocument>(r.GetString(1)) with { Version = r.GetInt64(0) },
-            ("$id", customerId)).FirstOrDefault()));
+    public Task<CustomerDocument?> ReadCustomerAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        // Every step reads its customer: a pooled connection with the statement prepared once.
+        var reader = _customerReaders.TryTake(out var pooled) ? pooled : new CustomerReader(_connectionString);
+        try
+        {
+            var document = reader.Read(customerId);
+            _customerReaders.Add(reader);
+            return Task.FromResult(document);
+        }
+        catch
+        {
+            reader.Dispose();
+            throw;
+        }
+    }
+
+    private sealed class CustomerReader : IDisposable
+    {
+        private readonly SqliteConnection _connection;
+        private readonly SqliteCommand _command;
+        private readonly SqliteParameter _id;
+
+        public CustomerReader(string connectionString)
+        {
+            _connection = new SqliteConnection(connectionString);
+            _connection.Open();
+            _command = _connection.CreateCommand();
+            _command.CommandText = "SELECT version, document FROM customers WHERE id = $id";
+            _id = _command.Parameters.Add("$id", SqliteType.Text);
+            _command.Prepare();
+        }
+
+        public CustomerDocument? Read(string customerId)
+        {
+            _id.Value = customerId;
+            using var r = _command.ExecuteReader();
+            return r.Read() ? RuntimeJson.Deserialize<CustomerDocument>(r.GetString(1)) with { Version = r.GetInt64(0) } : null;
+        }
+
+        public void Dispose()
+        {
+            _command.Dispose();
+            _connection.Dispose();
+        }
+    }
 
     public Task<CustomerDocument> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
         var json = RuntimeJson.Serialize(commit.Document);
         var at = StoredTime.Text(Now);
+        var applied = commit.AppliedEffects;
+        var appliedAt = StoredTime.Text(commit.AppliedAt);
         return _writer.WriteAsync(scope =>
         {
             var stored = Replace(scope, commit.Document, commit.ExpectedVersion, json, at);
+            if (applied.Count > 0)
+            {
+                foreach (var effect in applied) Apply(scope, effect, appliedAt);
+                WriteFacts(scope, commit.Document, applied, commit.AppliedAt);
+            }
+
+            foreach (var message in commit.Messages) Record(scope, message);
             if (commit.EventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id", ("$id", commit.EventId));
             if (commit.FiredTimerId is not null) scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", commit.FiredTimerId));
             if (commit.Document.State.Profile.ReferredBy is { } referral)
@@ -49,6 +104,9 @@ public sealed partial class SqliteJourneyStore
             return stored;
         }, cancellationToken);
     }
+
+    /// <summary>The step's store-only effects are written in the commit's transaction (see <see cref="StepCommit.AppliedEffects"/>).</summary>
+    public bool AppliesEffectsOnCommit => true;
 
     public Task MarkConsumedAsync(string? eventId, string? timerId, CancellationToken cancellationToken = default) =>
         _writer.WriteAsync(scope =>
@@ -63,9 +121,10 @@ public sealed partial class SqliteJourneyStore
     public Task<bool> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default) =>
         _writer.WriteAsync(scope =>
         {
+            AnonymiseAndTombstone(scope, customerId, StoredTime.Text(Now));
             var removed = 0;
             removed += scope.Execute("DELETE FROM customers WHERE id = $id", ("$id", customerId));
-            removed += scope.Execute("DELETE FROM referrals WHERE referee_id = $id", ("$id", customerId));
+            removed += scope.Execute("DELETE FROM referrals WHERE referee_id = $id OR referrer_id = $id", ("$id", customerId));
 
             foreach (var table in new[] { "events", "timers", "history", "poison", "messages", "points_ledger", "coupons" })
             {
@@ -80,7 +139,7 @@ public sealed partial class SqliteJourneyStore
     {
         var pending = document.PendingEffects.Length;
         var changed = expected == 0
-            ? scope.Execute(InsertCustomer, ("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at))
+            ? scope.Execute(InsertCustomer, ("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at), ("$tombstone", Tombstones.Hash(document.CustomerId)))
             : scope.Execute(ReplaceCustomer, ("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at), ("$expected", expected));
         if (changed != 1) throw ConcurrencyConflictException.For(document.CustomerId, expected);
         return document with { Version = expected + 1 };

@@ -48,6 +48,7 @@ public sealed partial class SqliteJourneyStore
         return _writer.WriteAsync(scope =>
         {
             foreach (var effect in effects) Apply(scope, effect, when);
+            WriteFacts(scope, document, effects, at);
             foreach (var message in messages) Record(scope, message);
             return Replace(scope, remaining, document.Version, json, updatedAt);
         }, cancellationToken);

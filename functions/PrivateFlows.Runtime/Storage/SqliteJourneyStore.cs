@@ -13,6 +13,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
     private readonly SqliteConnection _writerConnection;
     private readonly SqliteWriter _writer;
     private readonly TimeProvider _clock;
+    private readonly System.Collections.Concurrent.ConcurrentBag<CustomerReader> _customerReaders = [];
     private bool _disposed;
 
     public SqliteJourneyStore(IOptions<SqliteOptions> options, TimeProvider clock)
@@ -84,6 +85,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
         if (_disposed) return;
         _disposed = true;
         await _writer.DisposeAsync().ConfigureAwait(false);
+        while (_customerReaders.TryTake(out var reader)) reader.Dispose();
         await _writerConnection.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));
     }

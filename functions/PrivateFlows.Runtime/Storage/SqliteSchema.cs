@@ -128,5 +128,38 @@ internal static class SqliteSchema
             accepted_at  INTEGER NOT NULL
         );
         CREATE INDEX IF NOT EXISTS referrals_referrer ON referrals (referrer_id, accepted_at);
+
+        -- Anonymous facts about journey instances (statistics). No customer id: erasure re-keys a customer's rows.
+        CREATE TABLE IF NOT EXISTS journey_facts (
+            id           TEXT PRIMARY KEY,
+            instance_id  TEXT NOT NULL,
+            journey      TEXT NOT NULL,
+            kind         TEXT NOT NULL,
+            at           TEXT NOT NULL,
+            version      TEXT,
+            variant      TEXT,
+            channel      TEXT,
+            amount       TEXT,
+            outcome      TEXT
+        );
+        CREATE INDEX IF NOT EXISTS journey_facts_journey ON journey_facts (journey);
+        CREATE INDEX IF NOT EXISTS journey_facts_instance ON journey_facts (instance_id);
+
+        -- Erased customers, by a hash of their id: late inputs for them are dropped and counted here.
+        CREATE TABLE IF NOT EXISTS tombstones (
+            id_hash         TEXT PRIMARY KEY,
+            erased_at       TEXT NOT NULL,
+            dropped_events  INTEGER NOT NULL DEFAULT 0,
+            dropped_timers  INTEGER NOT NULL DEFAULT 0
+        );
+
+        -- A/B winners declared from journey statistics (the first declaration stands).
+        CREATE TABLE IF NOT EXISTS winners (
+            journey      TEXT PRIMARY KEY,
+            variant      TEXT NOT NULL,
+            confidence   REAL NOT NULL,
+            metric       TEXT NOT NULL,
+            declared_at  TEXT NOT NULL
+        );
         """;
 }

@@ -46,7 +46,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
-            if (batch.Count > 0) Commit(batch);
+            if (batch.Count > 0)
+            {
+                var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
+                Commit(batch);
+                DebugStats.Add(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(t0));
+            }
         }
     }
 
@@ -59,16 +64,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
             _scope.Transaction = transaction;
             for (var i = 0; i < batch.Count; i++)
             {
-                transaction.Save("w");
+                // Savepoint statements are prepared once and reused (SqliteTransaction.Save prepares a new command each time).
+                _scope.Execute("SAVEPOINT w");
                 try
                 {
                     batch[i].Run(_scope);
-                    transaction.Release("w");
+                    _scope.Execute("RELEASE w");
                 }
                 catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 10 or 13 }) // not disk I/O error / full
                 {
-                    transaction.Rollback("w");
-                    transaction.Release("w");
+                    _scope.Execute("ROLLBACK TO w");
+                    _scope.Execute("RELEASE w");
                     batch[i].Fail(e);
                     failed[i] = true;
                 }
@@ -123,4 +129,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         public override void Complete() => _done.TrySetResult(_result!);
     }
+}
+
+public static class DebugStats
+{
+    public static long Commits, Writes, Ticks;
+    public static void Add(int n, TimeSpan t) { Commits++; Writes += n; Ticks += t.Ticks; }
+    public static string Dump() => $"commits {Commits} writes {Writes} avg batch {(double)Writes / Math.Max(1, Commits):F1} commit time {TimeSpan.FromTicks(Ticks).TotalSeconds:F2}s";
 }

@@ -1,7 +1,23 @@
+using PrivateFlows.Workflows.Engine;
+
 namespace PrivateFlows.Runtime.Storage;
 
 /// <summary>
 /// One decided step to commit: the new document, replacing version <paramref name="ExpectedVersion"/>
 /// (0 = the customer must not exist yet), and the input it consumed (an inbox event or a fired timer).
 /// </summary>
-public sealed record StepCommit(CustomerDocument Document, long ExpectedVersion, string? EventId = null, string? FiredTimerId = null);
+public sealed record StepCommit(CustomerDocument Document, long ExpectedVersion, string? EventId = null, string? FiredTimerId = null)
+{
+    /// <summary>
+    /// Effects carried out in the same transaction as the document (only for a store whose
+    /// <see cref="IJourneyStore.AppliesEffectsOnCommit"/> is true): effects that need no I/O beyond the store —
+    /// history, timer index, points, coupons, sandboxed messages. They are not in <see cref="CustomerDocument.PendingEffects"/>.
+    /// </summary>
+    public IReadOnlyList<Effect> AppliedEffects { get; init; } = [];
+
+    /// <summary>Message records of the sandboxed sends among <see cref="AppliedEffects"/>.</summary>
+    public IReadOnlyList<MessageRecord> Messages { get; init; } = [];
+
+    /// <summary>When the applied effects were carried out.</summary>
+    public DateTimeOffset AppliedAt { get; init; }
+}

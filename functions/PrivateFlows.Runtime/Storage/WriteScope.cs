@@ -19,9 +19,27 @@ internal sealed class WriteScope(SqliteConnection connection) : IDisposable
         }
 
         command.Transaction = Transaction;
-        command.Parameters.Clear();
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
+        var existing = command.Parameters;
+        if (existing.Count == parameters.Length && Same(existing, parameters))
+        {
+            // Same statement, same parameter names: only the values change (no new parameter objects per execution).
+            for (var i = 0; i < parameters.Length; i++) existing[i].Value = parameters[i].Value ?? DBNull.Value;
+            return command;
+        }
+
+        existing.Clear();
+        foreach (var (name, value) in parameters) existing.AddWithValue(name, value ?? DBNull.Value);
         return command;
+    }
+
+    private static bool Same(SqliteParameterCollection existing, (string Name, object? Value)[] parameters)
+    {
+        for (var i = 0; i < parameters.Length; i++)
+        {
+            if (!string.Equals(existing[i].ParameterName, parameters[i].Name, StringComparison.Ordinal)) return false;
+        }
+
+        return true;
     }
 
     public int Execute(string sql, params (string Name, object? Value)[] parameters) => Command(sql, parameters).ExecuteNonQuery();

@@ -58,7 +58,9 @@ public sealed class HostProcess : IDisposable
             UseShellExecute = false,
             WorkingDirectory = AppContext.BaseDirectory,
         };
-        info.Environment["FUNCTIONS_CUSTOMHANDLER_PORT"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        // PrivateFlows__Port, not FUNCTIONS_CUSTOMHANDLER_PORT: that one switches the app into custom-handler mode (timers via Service Bus).
+        info.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
+        info.Environment["PrivateFlows__Port"] = Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
         foreach (var (key, value) in _environment) info.Environment[key] = value;
         _process = Process.Start(info) ?? throw new InvalidOperationException("dotnet did not start");
         _process.OutputDataReceived += (_, e) => Append(e.Data);

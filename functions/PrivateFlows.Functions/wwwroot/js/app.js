@@ -3,7 +3,7 @@
 import { h, replace } from './dom.js';
 import { api, apiKey, setApiKey, on, has } from './api.js';
 import { t, lang, setLang, applyStatic, fmtDateTime } from './i18n.js';
-import { toast } from './ui.js';
+import { toast, icon } from './ui.js';
 import * as journeys from './pages/journeys.js';
 import * as funnels from './pages/funnels.js';
 import * as kpis from './pages/kpis.js';
@@ -122,8 +122,10 @@ async function showClock() {
     const now = clock?.now ?? clock?.utcNow ?? clock?.time;
     if (!now) return;
     el.hidden = false;
-    el.textContent = `${clock?.mode === 'virtual' || clock?.virtual ? '🕒 ' + t('clock.virtual') : '🕒'} ${fmtDateTime(now)}`;
-    el.className = `chip ${clock?.mode === 'virtual' || clock?.virtual ? 'chip-info' : 'chip-muted'}`;
+    const virtual = clock?.mode === 'virtual' || clock?.virtual;
+    replace(el, icon('clock', 13), ' ', virtual ? `${t('clock.virtual')} ` : '', fmtDateTime(now));
+    el.title = virtual ? t('clock.virtualTitle') : '';
+    el.className = `chip ${virtual ? 'chip-info' : 'chip-muted'}`;
   } catch {
     // no clock to show
   }

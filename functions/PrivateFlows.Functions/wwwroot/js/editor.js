@@ -13,6 +13,11 @@ export function parseDiagnostic(text) {
   return { path: m[1], line: Number(m[2]), column: Number(m[3]), severity: m[4], code: m[5], message: m[6], text };
 }
 
+/** Diagnostics about the journey file itself (templates have their own .sbn paths). */
+export function inYaml(d) {
+  return !d.path || /\.ya?ml$/i.test(d.path);
+}
+
 export function createEditor({ id, label, value = '', onChange, describedBy }) {
   const textarea = h('textarea', {
     id,
@@ -36,7 +41,7 @@ export function createEditor({ id, label, value = '', onChange, describedBy }) {
     const lines = textarea.value.split('\n');
     const byLine = new Map();
     for (const d of diagnostics) {
-      if (!d.line) continue;
+      if (!d.line || !inYaml(d)) continue;
       const list = byLine.get(d.line) ?? [];
       list.push(d);
       byLine.set(d.line, list);
@@ -129,8 +134,8 @@ export function diagnosticsList(diagnostics, onJump, id) {
   if (!diagnostics.length) return h('div', { id, class: 'diagnostics' });
   return h('div', { id, class: 'diagnostics', role: 'region', 'aria-label': t('editor.problems') },
     h('ul', null, diagnostics.map(d => h('li', { class: ['diagnostic', d.severity], 'data-line': d.line },
-      h('button', { type: 'button', class: 'link', onclick: () => onJump(d.line, d.column) },
-        h('span', { class: 'diag-pos' }, d.line ? t('editor.lineCol', { line: d.line, col: d.column }) : t('editor.file')),
+      h('button', { type: 'button', class: 'link', onclick: () => { if (inYaml(d)) onJump(d.line, d.column); } },
+        h('span', { class: 'diag-pos' }, !inYaml(d) ? `${d.path}:${d.line}:${d.column}` : d.line ? t('editor.lineCol', { line: d.line, col: d.column }) : t('editor.file')),
         h('span', { class: ['diag-sev', d.severity] }, t(`editor.${d.severity}`)),
         d.code ? h('code', null, d.code) : null,
         h('span', { class: 'diag-msg' }, d.message))))));

@@ -293,6 +293,8 @@ export function renderGraph(graph, options = {}) {
   const edgeLayer = svg('g', { class: 'edges' });
   const labelLayer = svg('g', { class: 'edge-labels' });
   let backIndex = 0;
+  let minX = 0;
+  let maxX = width;
   for (const route of routes) {
     const { d, label } = edgePath(route, nodes, route.back ? backIndex++ : 0);
     const kind = route.edge.kind || 'next';
@@ -306,6 +308,8 @@ export function renderGraph(graph, options = {}) {
     if (route.edge.label) {
       const text = fit(route.edge.label, 20);
       const w = units(text) * 6.4 + 14;
+      minX = Math.min(minX, label.x - w / 2 - 6);
+      maxX = Math.max(maxX, label.x + w / 2 + 6);
       labelLayer.append(svg('g', { class: `edge-label edge-label-${kind}`, transform: `translate(${label.x - w / 2},${label.y - 10})` },
         svg('title', null, route.edge.label),
         svg('rect', { width: w, height: 20, rx: 10 }),
@@ -313,6 +317,10 @@ export function renderGraph(graph, options = {}) {
     }
   }
   root.append(edgeLayer);
+  // Labels may stick out of the nodes' bounding box: widen the drawing to keep them whole.
+  const fullWidth = maxX - minX;
+  root.setAttribute('viewBox', `${minX} 0 ${fullWidth} ${height}`);
+  root.setAttribute('width', fullWidth);
 
   const nodeLayer = svg('g', { class: 'nodes' });
   const elements = new Map();
@@ -347,8 +355,8 @@ export function renderGraph(graph, options = {}) {
       g.append(svg('g', { class: 'node-icon-wrap', transform: `translate(${node.kind === 'entry' ? 16 : 14},${node.h / 2 - 11})` },
         svg('circle', { class: 'node-icon-bg', cx: 11, cy: 11, r: 11 }),
         svg('path', { class: STROKE_ICONS.has(node.kind) ? 'node-icon stroke' : 'node-icon', d: icon, transform: 'translate(4.5,4.5) scale(0.65)' })));
-      g.append(svg('text', { class: 'node-title', x: 46, y: 20 }, fit(title, 24)));
-      g.append(svg('text', { class: 'node-detail', x: 46, y: 36 }, fit(node.detail ?? '', 27)));
+      g.append(svg('text', { class: 'node-title', x: 46, y: 20 }, fit(title, 20)));
+      g.append(svg('text', { class: 'node-detail', x: 46, y: 36 }, fit(node.detail ?? '', 25)));
     }
     if (count > 0) {
       const label = fmtNumber(count);
@@ -378,7 +386,7 @@ export function renderGraph(graph, options = {}) {
 
   return {
     svg: root,
-    width,
+    width: fullWidth,
     height,
     select(id) {
       for (const [key, el] of elements) el.classList.toggle('selected', key === id);

@@ -69,7 +69,7 @@ async function renderCustomer(body, id) {
   try {
     view = await api.get(`/api/customers/${encode(id)}`);
   } catch (e) {
-    if (e instanceof ApiError && e.status === 404 && !e.missingEndpoint) {
+    if (e instanceof ApiError && (e.status === 410 || (e.status === 404 && !e.missingEndpoint))) {
       forget(id);
       replace(body, card(null, empty(t('customers.notFound', { id }), t('customers.notFoundDetail'), { icon: 'none' })));
     } else {
@@ -89,6 +89,13 @@ async function renderCustomer(body, id) {
 
   // Header with actions
   const exportButton = button(t('customers.export'), async () => {
+    const ok = await confirmDialog({
+      title: t('customers.exportTitle', { id }),
+      message: t('customers.exportMessage'),
+      confirm: t('customers.exportConfirm'),
+      tone: 'primary',
+    });
+    if (!ok) return;
     await busy(exportButton, async () => {
       try {
         const data = await api.get(`/api/customers/${encode(id)}/export`);

@@ -6,7 +6,7 @@ import { t, fmtDateTime, fmtNumber, fmtRelative, fmtZoned, localiseTimes } from 
 import { card, chip, empty, errorBox, loading, tabs, table, button, busy, toast, stat, statusChip } from '../ui.js';
 import { renderGraph } from '../graph.js';
 import { diffLines } from '../diff.js';
-import { createEditor, diagnosticsList, parseDiagnostic } from '../editor.js';
+import { createEditor, diagnosticsList, parseDiagnostic, inYaml } from '../editor.js';
 
 const NEW = '_new';
 const drafts = new Map();
@@ -86,7 +86,7 @@ async function renderList(container) {
       h('td', null, chip(t('journeys.live'), 'ok')),
       h('td', null, h('span', { class: 'version-tag' }, `v${j.latest.number}`), ' ', h('code', { class: 'hash' }, j.latest.version.slice(0, 8)),
         j.versions > 1 ? h('div', { class: 'row-sub' }, t('journeys.versionsCount', { n: j.versions })) : null),
-      h('td', null, h('time', { datetime: j.latest.publishedAt, title: fmtDateTime(j.latest.publishedAt) }, fmtRelative(j.latest.publishedAt))),
+      h('td', { class: 'nowrap' }, h('time', { datetime: j.latest.publishedAt, title: fmtDateTime(j.latest.publishedAt) }, fmtRelative(j.latest.publishedAt))),
       h('td', { class: 'num' }, c ? h('strong', null, fmtNumber(c.active)) : h('span', { class: 'muted' }, counts ? '0' : '—'),
         c?.faulted ? h('div', null, chip(t('journeys.faultedN', { n: c.faulted }), 'bad')) : null),
       h('td', { class: 'actions' },
@@ -381,7 +381,6 @@ function renderEditor(body, { name, isNew, chosen, latest, base, query }) {
           : t('editor.valid', { journey: result.journey, warnings }), 'ok');
         if (result.graph) {
           const g = renderGraph(result.graph);
-          g.svg.setAttribute('width', '100%');
           g.svg.removeAttribute('height');
           replace(preview, h('p', { class: 'muted small' }, h('code', null, result.journey), ` · ${result.version}`), g.svg);
         }
@@ -422,7 +421,7 @@ function renderEditor(body, { name, isNew, chosen, latest, base, query }) {
           const errors = diagnostics.filter(d => d.severity === 'error').length || 1;
           show(diagnostics.length ? diagnostics : [{ line: 0, column: 0, severity: 'error', code: '', message: e.message }], t('editor.publishRefused', { n: errors }), 'bad');
           replace(preview, empty(t('editor.previewInvalid'), t('editor.previewInvalidHint'), { icon: 'none' }));
-          const first = diagnostics.find(d => d.severity === 'error' && d.line);
+          const first = diagnostics.find(d => d.severity === 'error' && d.line && inYaml(d));
           if (first) editor.goTo(first.line, first.column);
         } else {
           replace(status, errorBox(e));
@@ -440,8 +439,9 @@ function renderEditor(body, { name, isNew, chosen, latest, base, query }) {
 
   body.append(h('div', { class: 'editor-layout' },
     card(null, h('div', null,
-      h('div', { class: 'toolbar' }, validateButton, publishButton, resetButton, dirty, status, h('span', { class: 'spacer' }),
-        h('a', { class: 'btn btn-sm', href: isNew ? '#/journeys' : `${base}/simulate` }, isNew ? t('common.cancel') : t('editor.simulateDraft'))),
+      h('div', { class: 'toolbar' }, validateButton, publishButton, resetButton,
+        h('a', { class: 'btn btn-sm', href: isNew ? '#/journeys' : `${base}/simulate` }, isNew ? t('common.cancel') : t('editor.simulateDraft')),
+        dirty, status),
       editor.root,
       problems,
       h('p', { id: 'editor-hint', class: 'hint' }, t('editor.hint'))), { class: 'editor-card' }),

@@ -1,0 +1,73 @@
+using System.Diagnostics;
+
+namespace PrivateFlows.Benchmarks;
+
+/// <summary>What one end-to-end run did, read back from its database.</summary>
+public sealed record RunCounts(long Events, long Customers, long History, long Messages, long Timers, long Points, long Coupons, double AvgDocumentBytes, long MaxDocumentBytes)
+{
+    public static RunCounts Read(Func<string, long> count, long events) => new(
+        events,
+        count("SELECT COUNT(*) FROM customers"),
+        count("SELECT COUNT(*) FROM history"),
+        count("SELECT COUNT(*) FROM messages"),
+        count("SELECT COUNT(*) FROM timers"),
+        count("SELECT COUNT(*) FROM points_ledger"),
+        count("SELECT COUNT(*) FROM coupons"),
+        count("SELECT COALESCE(AVG(LENGTH(CAST(document AS BLOB))), 0) FROM customers"),
+        count("SELECT COALESCE(MAX(LENGTH(CAST(document AS BLOB))), 0) FROM customers"));
+}
+
+/// <summary>Events from in-process ingest (<c>EventIngest</c>) to committed state and dispatched sandbox sends.</summary>
+public static class EndToEnd
+{
+    public const string Section = "End-to-end throughput (SQLite, durable commits)";
+    public const int BatchSize = 500;
+    public const int Producers = 4;
+
+    public static async Task<RunCounts> InProcessAsync(Scale scale, Results results, string folder)
+    {
+        var start = DateTimeOffset.UtcNow.AddHours(-1);
+        var workload = Workload.Mixed("inproc", scale.Customers, scale.Events, start);
+        results.Details["workload"] = workload.CountByType();
+        var events = workload.Parse();
+
+        await using var engine = await EngineHost.StartAsync(Path.Combine(folder, "e2e-inproc.db")).ConfigureAwait(false);
+        var gc = GcSnapshot.Take();
+        var watch = Stopwatch.StartNew();
+        await engine.IngestAsync(events, BatchSize, Producers).ConfigureAwait(false);
+        var ingested = watch.Elapsed;
+        await engine.DrainAsync(TimeSpan.FromMinutes(15)).ConfigureAwait(false);
+        var elapsed = watch.Elapsed;
+        gc.Report(results, Section, "in-process", events.Count, elapsed);
+        Console.WriteLine(PrivateFlows.Runtime.Storage.DebugStats.Dump());
+
+        var counts = RunCounts.Read(engine.Count, events.Count);
+        Report(results, "in-process", counts, elapsed, ingested);
+        return counts;
+    }
+
+    public static void Report(Results results, string via, RunCounts counts, TimeSpan elapsed, TimeSpan ingested)
+    {
+        var seconds = elapsed.TotalSeconds;
+        results.Add(Section, $"{via}: events/s", counts.Events / seconds, "events/s",
+            $"{counts.Events:N0} events over {counts.Customers:N0} customers in {seconds:F1} s (all accepted after {ingested.TotalSeconds:F1} s)");
+        results.Add(Section, $"{via}: journey steps/s", counts.History / seconds, "steps/s", $"{counts.History:N0} history entries, one per executed step");
+        results.Add(Section, $"{via}: sandbox sends/s", counts.Messages / seconds, "sends/s", $"{counts.Messages:N0} messages rendered and recorded");
+        results.Add(Section, $"{via}: customer document size (mean)", counts.AvgDocumentBytes, "bytes", $"max {counts.MaxDocumentBytes:N0} bytes");
+    }
+}
+
+/// <summary>Allocation and garbage collection over a measured interval.</summary>
+public sealed record GcSnapshot(long Allocated, int Gen0, int Gen1, int Gen2, TimeSpan Paused, TimeSpan Cpu)
+{
+    public static GcSnapshot Take() => new(GC.GetTotalAllocatedBytes(), GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration(),
+        Process.GetCurrentProcess().TotalProcessorTime);
+
+    public void Report(Results results, string section, string via, long events, TimeSpan elapsed)
+    {
+        var now = Take();
+        results.Add(section, $"{via}: allocated per event", (now.Allocated - Allocated) / (double)events, "bytes",
+            $"GCs gen0/1/2: {now.Gen0 - Gen0}/{now.Gen1 - Gen1}/{now.Gen2 - Gen2}, paused {(now.Paused - Paused).TotalMilliseconds:F0} ms of {elapsed.TotalMilliseconds:F0} ms");
+        results.Add(section, $"{via}: CPU per event", (now.Cpu - Cpu).TotalMicroseconds / events, "µs", $"process CPU time over {Environment.ProcessorCount} cores");
+    }
+}

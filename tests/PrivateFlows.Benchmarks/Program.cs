@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using PrivateFlows.Benchmarks;
+
+var quick = args.Contains("--quick");
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault()?.Split(',', StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.OrdinalIgnoreCase);
+var keep = args.Contains("--keep");
+var scale = quick ? Scale.Quick : Scale.Full;
+var root = FindRepository();
+var work = Path.Combine(Path.GetTempPath(), $"privateflows-bench-{Environment.ProcessId}");
+Directory.CreateDirectory(work);
+
+var results = new Results
+{
+    Mode = scale.Name,
+    StartedAt = DateTimeOffset.UtcNow,
+    Machine = Machine(),
+    Durability = "SQLite WAL, synchronous=NORMAL: every acknowledged commit survives a process crash (kill -9); FULL would also survive power loss at a lower rate",
+};
+
+bool Selected(string name) => only is null || only.Contains(name);
+async Task Step(string name, Func<Task> run)
+{
+    if (!Selected(name)) return;
+    Console.WriteLine($"== {name}");
+    var watch = Stopwatch.StartNew();
+    try
+    {
+        await run();
+    }
+    catch (Exception e)
+    {
+        results.Failures.Add($"{name}: {e.GetType().Name}: {e.Message}");
+        Console.WriteLine(e);
+    }
+
+    Console.WriteLine($"   ({watch.Elapsed.TotalSeconds:F1} s)");
+    results.FinishedAt = DateTimeOffset.UtcNow;
+    results.Write(root);
+}
+
+RunCounts? e2e = null;
+await Step("warmup", () => Warmup.RunAsync(scale, work));
+await Step("e2e", async () => e2e = await EndToEnd.InProcessAsync(scale, results, work));
+await Step("raw", () =>
+{
+    RawSqlite.Run(scale, results, work, (int)Math.Max(512, e2e?.AvgDocumentBytes ?? 2048));
+    return Task.CompletedTask;
+});
+
+results.FinishedAt = DateTimeOffset.UtcNow;
+results.Write(root);
+Console.WriteLine($"wrote {Path.Combine(root, "bench-results.json")} and bench-results.md");
+if (!keep) Directory.Delete(work, recursive: true);
+return results.Failures.Count == 0 ? 0 : 1;
+
+static string FindRepository()
+{
+    var dir = new DirectoryInfo(Directory.GetCurrentDirectory());
+    while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "PrivateFlows.sln"))) dir = dir.Parent;
+    return dir?.FullName ?? Directory.GetCurrentDirectory();
+}
+
+static string Machine()
+{
+    var cpu = File.Exists("/proc/cpuinfo") ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() : null;
+    var memory = GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
+    return $"{Environment.ProcessorCount} cores ({cpu ?? RuntimeInformation.ProcessArchitecture.ToString()}), {memory:F0} GiB RAM, {RuntimeInformation.OSDescription}, .NET {Environment.Version}";
+}

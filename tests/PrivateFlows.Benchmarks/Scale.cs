@@ -1,0 +1,23 @@
+namespace PrivateFlows.Benchmarks;
+
+/// <summary>How big each measurement is: the full run (issue 10) or <c>--quick</c> (a smoke test under a minute).</summary>
+public sealed record Scale(
+    string Name,
+    int Events,
+    int Customers,
+    int RawUpserts,
+    int TimerInstances,
+    TimeSpan TimerLead,
+    TimeSpan TimerSpread,
+    int FootprintSmall,
+    int FootprintLarge,
+    int CostEvents,
+    int CostCustomers,
+    int WarmupEvents)
+{
+    public static readonly Scale Full = new("full", 100_000, 20_000, 100_000, 100_000, TimeSpan.FromSeconds(45), TimeSpan.FromSeconds(120), 100_000, 1_000_000, 20_000, 4_000, 10_000);
+
+    public static readonly Scale Quick = new("quick", 4_000, 800, 5_000, 2_000, TimeSpan.FromSeconds(3), TimeSpan.FromSeconds(4), 2_000, 10_000, 2_000, 400, 1_000);
+
+    public bool IsQuick => Name == "quick";
+}
