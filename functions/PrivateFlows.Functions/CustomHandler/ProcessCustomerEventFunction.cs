@@ -150,6 +150,9 @@ public sealed class ProcessCustomerEventFunction(
             case StepResult.Duplicate:
                 log.Information("{What} for customer {CustomerId} was processed before; duplicate ignored", what, step.CustomerId);
                 break;
+            case StepResult.Dropped:
+                log.Information("{What} for customer {CustomerId} dropped: the customer was erased", what, step.CustomerId);
+                break;
             case StepResult.Parked:
                 log.Warning("Parked {What} for customer {CustomerId} as poison on delivery {DeliveryCount}: {Reason}", what, step.CustomerId, message.DeliveryCount, outcome.Error);
                 break;
