@@ -36,18 +36,25 @@ public sealed partial class CosmosJourneyStore
             {
                 var bucket = marker.GetProperty("b").GetString()!;
                 after = bucket;
-                var timersQuery = new QueryDefinition("SELECT TOP @n c.timerId, c.customerId, c.instanceId, c.due FROM c WHERE c.bucket = @pk AND c.type = @type ORDER BY c.due")
-                    .WithParameter("@n", limit - found.Count).WithParameter("@pk", bucket).WithParameter("@type", CosmosKeys.Timer);
+                // One more than wanted: TOP may cut between timers due at the same instant, and then all of those are read (the id decides).
                 var wanted = limit - found.Count;
+                var timersQuery = new QueryDefinition("SELECT TOP @n c.timerId, c.customerId, c.instanceId, c.due FROM c WHERE c.bucket = @pk AND c.type = @type ORDER BY c.due")
+                    .WithParameter("@n", wanted + 1).WithParameter("@pk", bucket).WithParameter("@type", CosmosKeys.Timer);
                 var rows = await QueryAsync(_timers, "timer.query-bucket", timersQuery, Key(bucket), cancellationToken).ConfigureAwait(false);
-                if (rows.Count == wanted && wanted > 0)
+                if (rows.Count > wanted)
                 {
-                    // TOP may cut between timers due at the same instant: take all of those, the id decides.
-                    var lastDue = rows[^1].GetProperty("due").GetInt64();
-                    var tiesQuery = new QueryDefinition("SELECT c.timerId, c.customerId, c.instanceId, c.due FROM c WHERE c.bucket = @pk AND c.type = @type AND c.due = @due")
-                        .WithParameter("@pk", bucket).WithParameter("@type", CosmosKeys.Timer).WithParameter("@due", lastDue);
-                    var ties = await QueryAsync(_timers, "timer.query-ties", tiesQuery, Key(bucket), cancellationToken).ConfigureAwait(false);
-                    rows = [.. rows.Where(r => r.GetProperty("due").GetInt64() != lastDue), .. ties];
+                    var lastDue = rows[wanted - 1].GetProperty("due").GetInt64();
+                    if (rows[wanted].GetProperty("due").GetInt64() == lastDue)
+                    {
+                        var tiesQuery = new QueryDefinition("SELECT c.timerId, c.customerId, c.instanceId, c.due FROM c WHERE c.bucket = @pk AND c.type = @type AND c.due = @due")
+                            .WithParameter("@pk", bucket).WithParameter("@type", CosmosKeys.Timer).WithParameter("@due", lastDue);
+                        var ties = await QueryAsync(_timers, "timer.query-ties", tiesQuery, Key(bucket), cancellationToken).ConfigureAwait(false);
+                        rows = [.. rows.Where(r => r.GetProperty("due").GetInt64() < lastDue), .. ties];
+                    }
+                    else
+                    {
+                        rows.RemoveAt(rows.Count - 1);
+                    }
                 }
 
                 if (rows.Count == 0)

@@ -60,6 +60,11 @@ public sealed class CosmosOptionsValidator : IValidateOptions<CosmosOptions>
             errors.Add($"{CosmosOptions.Section}:Key is only for a local emulator (a loopback endpoint); '{endpoint.Host}' is remote: remove the key and sign in with Microsoft Entra ID (managed identity, az login)");
         }
 
+        if (options.UsesEmulator && !Convert.TryFromBase64String(options.Key!, new byte[options.Key!.Length], out _))
+        {
+            errors.Add($"{CosmosOptions.Section}:Key is not a base64 account key (the emulator's well-known key is)");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Database)) errors.Add($"{CosmosOptions.Section}:Database must not be empty");
         if (options.TimerBucketMinutes is < 1 or > 1440 || 1440 % options.TimerBucketMinutes != 0)
         {

@@ -39,7 +39,6 @@ public static class EndToEnd
         await engine.DrainAsync(TimeSpan.FromMinutes(15)).ConfigureAwait(false);
         var elapsed = watch.Elapsed;
         gc.Report(results, Section, "in-process", events.Count, elapsed);
-        Console.WriteLine(PrivateFlows.Runtime.Storage.DebugStats.Dump());
 
         var counts = RunCounts.Read(engine.Count, events.Count);
         Report(results, "in-process", counts, elapsed, ingested);

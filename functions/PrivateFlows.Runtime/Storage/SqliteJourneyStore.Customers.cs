@@ -57,6 +57,12 @@ public sealed partial class SqliteJourneyStore
         {
             _connection = new SqliteConnection(connectionString);
             _connection.Open();
+            using (var pragma = _connection.CreateCommand())
+            {
+                pragma.CommandText = $"PRAGMA mmap_size={MmapBytes}";
+                pragma.ExecuteNonQuery();
+            }
+
             _command = _connection.CreateCommand();
             _command.CommandText = "SELECT version, document FROM customers WHERE id = $id";
             _id = _command.Parameters.Add("$id", SqliteType.Text);

@@ -46,12 +46,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
         {
             batch.Clear();
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
-            if (batch.Count > 0)
-            {
-                var t0 = System.Diagnostics.Stopwatch.GetTimestamp();
-                Commit(batch);
-                DebugStats.Add(batch.Count, System.Diagnostics.Stopwatch.GetElapsedTime(t0));
-            }
+            if (batch.Count > 0) Commit(batch);
         }
     }
 
@@ -129,11 +124,4 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         public override void Complete() => _done.TrySetResult(_result!);
     }
-}
-
-public static class DebugStats
-{
-    public static long Commits, Writes, Ticks;
-    public static void Add(int n, TimeSpan t) { Commits++; Writes += n; Ticks += t.Ticks; }
-    public static string Dump() => $"commits {Commits} writes {Writes} avg batch {(double)Writes / Math.Max(1, Commits):F1} commit time {TimeSpan.FromTicks(Ticks).TotalSeconds:F2}s";
 }

@@ -18,16 +18,18 @@ namespace PrivateFlows.Runtime.Cosmos.Tests.Reliability;
 /// with <c>PrivateFlows__Store=Cosmos</c> against the local emulator, fed events while it is killed with SIGKILL at
 /// random moments and restarted; afterwards every accepted event is in customer state exactly once, no points
 /// twice, no timer lost, every message delivered once per Idempotency-Key.
-/// Smaller than the SQLite run (2,000 events, 200 customers, 10 kills instead of 10,000 / 1,000 / 20): the emulator
-/// keeps everything in memory and answers one request at a time, and only the host is killed — the emulator plays
-/// the durable database and must stay up.
+/// Smaller than the SQLite run (500 events, 50 customers, 6 kills instead of 10,000 / 1,000 / 20), to stay within
+/// the test budget: on this 2-core machine the host, the SDK and the single-threaded Node.js emulator share the
+/// cores and the pipeline runs at roughly 7 events a second (15–35 requests each, every query a scan of the whole
+/// container), and a restart takes about 4 s. 1,000 events with 8 kills passed too (3.5 min). Only the host is
+/// killed — the in-memory emulator plays the durable database and must stay up.
 /// </summary>
 public sealed class CosmosCrashTests(CosmosEmulator emulator, ITestOutputHelper output) : IClassFixture<CosmosEmulator>
 {
-    private const int Customers = 200;
+    private const int Customers = 50;
     private const int OrdersPerCustomer = 9;
-    private const int Kills = 10;
-    private const int BatchSize = 100;
+    private const int Kills = 6;
+    private const int BatchSize = 50;
 
     [Fact]
     public async Task Killing_the_host_at_random_moments_loses_nothing_and_duplicates_nothing_on_Cosmos()
@@ -165,7 +167,7 @@ public sealed class CosmosCrashTests(CosmosEmulator emulator, ITestOutputHelper 
                 return;
             }
 
-            await Task.Delay(250);
+            await Task.Delay(1000); // the emulator answers counts by scanning everything: do not poll it to death
         }
 
         throw new TimeoutException($"the engine did not finish its work: {last}");

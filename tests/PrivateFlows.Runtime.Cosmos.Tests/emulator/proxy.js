@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Local Cosmos DB for the store tests: the in-memory @vercel/cosmosdb-server (plain HTTP on a free loopback
-// port, inside this process) behind a small HTTPS proxy that makes it answer what the .NET SDK asks for:
+// Local Cosmos DB for the store tests: the in-memory @vercel/cosmosdb-server (HTTPS, its self-signed certificate,
+// on a free loopback port) with a small proxy in front of its request handler, in the same process, that makes it
+// answer what the .NET SDK asks for:
 //
 //   * query plans: the SDK asks the gateway for a query plan before any cross-partition query and before any
 //     query with ORDER BY, TOP or an aggregate (it cannot parse queries itself on Linux). The server does not
@@ -12,11 +13,6 @@
 // Usage: node proxy.js [--port N] [--host 127.0.0.1]     (port 0 or none: a free port)
 // Prints one line "cosmos-proxy listening on https://HOST:PORT/" when ready; ends with its parent's stdin.
 "use strict";
-
-const fs = require("fs");
-const http = require("http");
-const https = require("https");
-const path = require("path");
 
 function argument(name, fallback) {
   const index = process.argv.indexOf(name);
@@ -34,7 +30,6 @@ try {
 const host = argument("--host", "127.0.0.1");
 const port = Number.parseInt(argument("--port", "0"), 10);
 const verbose = process.argv.includes("--verbose");
-const packageFolder = path.dirname(require.resolve("@vercel/cosmosdb-server/package.json"));
 
 // The whole key range, as the SDK's own pass-through plans state it.
 const fullRange = [{ min: "", max: "FF", isMinInclusive: true, isMaxInclusive: false }];
@@ -70,83 +65,55 @@ function isItemRead(req) {
   return req.method === "GET" && /^\/dbs\/[^/]+\/colls\/[^/]+\/docs\/[^/]+\/?$/.test(req.url.split("?")[0]);
 }
 
-function notFound(res) {
-  const body = JSON.stringify({ code: "NotFound", message: "Entity with the specified id does not exist in the system." });
-  res.writeHead(404, {
-    "content-type": "application/json",
-    "content-length": Buffer.byteLength(body),
-    "x-ms-request-charge": "1",
-    "x-ms-activity-id": "00000000-0000-0000-0000-000000000000",
-  });
-  res.end(body);
-}
-
-function start(upstreamPort) {
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-  const proxy = https.createServer(
-    {
-      cert: fs.readFileSync(path.join(packageFolder, "cert.pem")),
-      key: fs.readFileSync(path.join(packageFolder, "key.pem")),
-      keepAlive: true,
-    },
-    (req, res) => {
-      const chunks = [];
-      req.on("data", chunk => chunks.push(chunk));
-      req.on("end", () => {
-        const body = Buffer.concat(chunks);
-        if (isQueryPlanRequest(req)) {
-          if (verbose) process.stderr.write(`plan ${req.url} ${body.toString("utf8")}\n`);
-          const plan = JSON.stringify(passThroughPlan());
-          res.writeHead(200, {
-            "content-type": "application/json",
-            "content-length": Buffer.byteLength(plan),
-            "x-ms-request-charge": "0",
-            "x-ms-activity-id": "00000000-0000-0000-0000-000000000000",
-          });
-          res.end(plan);
-          return;
-        }
-
-        const headers = { ...req.headers, host: `127.0.0.1:${upstreamPort}` };
-        delete headers.connection;
-        const upstream = http.request(
-          { host: "127.0.0.1", port: upstreamPort, method: req.method, path: req.url, headers, agent },
-          reply => {
-            const replyChunks = [];
-            reply.on("data", chunk => replyChunks.push(chunk));
-            reply.on("end", () => {
-              const replyBody = Buffer.concat(replyChunks);
-              if (verbose) process.stderr.write(`${req.method} ${req.url} -> ${reply.statusCode}\n`);
-              if (reply.statusCode === 500 && isItemRead(req)) {
-                notFound(res);
-                return;
-              }
-
-              const replyHeaders = { ...reply.headers, "content-length": replyBody.length };
-              delete replyHeaders.connection;
-              delete replyHeaders["transfer-encoding"];
-              res.writeHead(reply.statusCode, replyHeaders);
-              res.end(replyBody);
-            });
-          },
-        );
-        upstream.on("error", error => {
-          res.writeHead(502, { "content-type": "application/json" });
-          res.end(JSON.stringify({ code: "BadGateway", message: error.message }));
-        });
-        upstream.end(body);
+// One HTTPS server: the package's own (its self-signed certificate, keep-alive), with the proxy's rules in front
+// of its request handler in the same process (no second HTTP hop: the emulator is single-threaded and slow enough).
+const server = cosmos.createHttpsServer({ keepAlive: true });
+const handlers = server.listeners("request");
+server.removeAllListeners("request");
+server.on("request", (req, res) => {
+  if (isQueryPlanRequest(req)) {
+    const chunks = [];
+    req.on("data", chunk => chunks.push(chunk));
+    req.on("end", () => {
+      if (verbose) process.stderr.write(`plan ${req.url} ${Buffer.concat(chunks).toString("utf8")}\n`);
+      const plan = JSON.stringify(passThroughPlan());
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(plan),
+        "x-ms-request-charge": "0",
+        "x-ms-activity-id": "00000000-0000-0000-0000-000000000000",
       });
-    },
-  );
-  proxy.listen(port, host, () => {
-    const address = proxy.address();
-    process.stdout.write(`cosmos-proxy listening on https://${host}:${address.port}/\n`);
-  });
-}
+      res.end(plan);
+    });
+    return;
+  }
 
-// The server itself: plain HTTP on a free loopback port, with keep-alive (its CLI closes every connection).
-const server = cosmos.createHttpServer({ keepAlive: true });
-server.listen(0, "127.0.0.1", () => start(server.address().port));
+  if (isItemRead(req)) {
+    // The server answers a read of a missing item with 500 (it dereferences the missing item): make it Cosmos DB's 404.
+    const end = res.end.bind(res);
+    res.end = (chunk, ...rest) => {
+      if (res.statusCode === 500 && !res.headersSent) {
+        res.statusCode = 404;
+        return end(JSON.stringify({ code: "NotFound", message: "Entity with the specified id does not exist in the system." }), ...rest);
+      }
+      return end(chunk, ...rest);
+    };
+  }
+
+  if (verbose) res.on("finish", () => process.stderr.write(`${req.method} ${req.url} -> ${res.statusCode}\n`));
+  for (const handler of handlers) handler.call(server, req, res);
+});
+
+// The server logs every 500 with its stack; a missing item is not worth one.
+const logError = console.error;
+console.error = (...args) => {
+  if (args[0] instanceof TypeError && /Cannot read properties of undefined/.test(args[0].message)) return;
+  logError(...args);
+};
+
+server.listen(port, host, () => {
+  process.stdout.write(`cosmos-proxy listening on https://${host}:${server.address().port}/\n`);
+});
 
 // The test fixture owns this process: end with it (its stdin closes when it goes away).
 process.stdin.on("end", () => process.exit(0));

@@ -1,0 +1,195 @@
+using System.Diagnostics;
+using System.Globalization;
+using HdrHistogram;
+using Microsoft.Data.Sqlite;
+using PrivateFlows.Workflows.Customers;
+
+namespace PrivateFlows.Benchmarks;
+
+/// <summary>
+/// Timer lateness and footprint on one store. Registrations start onboarding (one instance waiting on a one-day
+/// timer each). The engine's clock is the system clock shifted (<see cref="OffsetClock"/>): near-due registrations
+/// are decided at virtual times stepping over <see cref="Scale.TimerSpread"/>, so their one-day timers fall due
+/// spread over that window; then the clock is set so that the first falls due <see cref="Scale.TimerLead"/> from
+/// now and runs in real time. Lateness = decision time − due time, from the engine's own metric.
+/// </summary>
+public static class TimersAndFootprint
+{
+    public const string TimerSection = "Timer lateness (due → decided)";
+    public const string FootprintSection = "Footprint per in-flight (waiting) instance";
+    private const int Batch = 500;
+
+    public static async Task RunAsync(Scale scale, Results results, string folder, TimeSpan fillBudget)
+    {
+        var db = Path.Combine(folder, "timers.db");
+        var clock = new OffsetClock();
+        var baseline = Memory.Take();
+        await using var engine = await EngineHost.StartAsync(db, null, clock).ConfigureAwait(false);
+        var engineBaseline = Memory.Take();
+
+        // ── 1. N near-due instances; footprint at N; lateness with only them in the store ───────────────
+        var n = scale.TimerInstances;
+        var watch = Stopwatch.StartNew();
+        var (dueFrom, dueTo) = await RegisterNearDueAsync(engine, clock, "near", 0, n, scale.TimerSpread).ConfigureAwait(false);
+        var registerRate = n / watch.Elapsed.TotalSeconds;
+        var waiting = engine.Count("SELECT COUNT(*) FROM timers");
+        Footprint(results, engine, db, n, waiting, baseline, engineBaseline, "registration rate " + registerRate.ToString("N0", CultureInfo.InvariantCulture) + " events/s");
+
+        await FireAsync(results, engine, clock, scale, dueFrom, dueTo, n, $"{n:N0} timers due within {(dueTo - dueFrom).TotalSeconds:F0} s, {engine.Count("SELECT COUNT(*) FROM timers"):N0} timers in the store").ConfigureAwait(false);
+
+        // ── 2. fill up to the large footprint (far-future timers), within the time budget ───────────────
+        clock.Offset = TimeSpan.Zero;
+        var target = scale.FootprintLarge;
+        var registered = n;
+        watch.Restart();
+        while (registered < target && watch.Elapsed < fillBudget)
+        {
+            var chunk = Math.Min(20_000, target - registered);
+            var workload = Workload.Registrations("fill", registered, chunk, DateTimeOffset.UtcNow.AddMinutes(-5)).Parse();
+            await engine.IngestAsync(workload, Batch, 4).ConfigureAwait(false);
+            registered += chunk;
+        }
+
+        await engine.DrainAsync(TimeSpan.FromMinutes(10)).ConfigureAwait(false);
+        var fillRate = (registered - n) / watch.Elapsed.TotalSeconds;
+        var timersNow = engine.Count("SELECT COUNT(*) FROM timers");
+        Footprint(results, engine, db, registered, timersNow, baseline, engineBaseline, $"registration rate {fillRate:N0} events/s");
+        if (registered < target)
+        {
+            var bytes = StoreBytes(db) / (double)registered;
+            results.Add(FootprintSection, $"store bytes at {target:N0} (extrapolated)", bytes * target / (1024.0 * 1024 * 1024), "GiB",
+                $"EXTRAPOLATED linearly from {registered:N0} instances: the fill did not reach {target:N0} within {fillBudget.TotalMinutes:F0} min");
+        }
+
+        // ── 3. lateness with ≥ 1M timers in the store ─────────────────────────────────────────────────
+        var timerTarget = scale.IsQuick ? scale.FootprintLarge : 1_000_000;
+        var filler = Math.Max(0, timerTarget - timersNow);
+        if (filler > 0)
+        {
+            FillTimers(db, filler);
+            results.Note($"Timer lateness with {timerTarget:N0} timers: {timersNow:N0} timers of waiting instances plus {filler:N0} index rows due in a year inserted directly (they never fire during the run; they only make the index that large).");
+        }
+
+        var (from2, to2) = await RegisterNearDueAsync(engine, clock, "near2", 0, n, scale.TimerSpread).ConfigureAwait(false);
+        await FireAsync(results, engine, clock, scale, from2, to2, n, $"{n:N0} timers due within {(to2 - from2).TotalSeconds:F0} s, {engine.Count("SELECT COUNT(*) FROM timers"):N0} timers in the store", large: true).ConfigureAwait(false);
+    }
+
+    /// <summary>Registers customers at virtual times stepping over <paramref name="spread"/>, one day before now.</summary>
+    private static async Task<(DateTimeOffset From, DateTimeOffset To)> RegisterNearDueAsync(EngineHost engine, OffsetClock clock, string prefix, int first, int count, TimeSpan spread)
+    {
+        var events = Workload.Registrations(prefix, first, count, DateTimeOffset.UtcNow.AddDays(-1)).Parse();
+        var batches = events.Chunk(Batch).ToArray();
+        var virtualStart = DateTimeOffset.UtcNow.AddDays(-1);
+        for (var k = 0; k < batches.Length; k++)
+        {
+            var at = virtualStart + spread * k / Math.Max(1, batches.Length - 1);
+            clock.Offset = at - DateTimeOffset.UtcNow;
+            await engine.Ingest.AcceptAsync(batches[k]).ConfigureAwait(false);
+            await engine.Queues.WhenIdleAsync().ConfigureAwait(false); // decided at this virtual time
+        }
+
+        await engine.DrainAsync(TimeSpan.FromMinutes(10)).ConfigureAwait(false);
+        var from = DateTimeOffset.FromUnixTimeMilliseconds(engine.Count($"SELECT MIN(due_at) FROM timers WHERE id LIKE 'onboarding-%' AND customer_id LIKE '{prefix}-%'"));
+        var to = DateTimeOffset.FromUnixTimeMilliseconds(engine.Count($"SELECT MAX(due_at) FROM timers WHERE id LIKE 'onboarding-%' AND customer_id LIKE '{prefix}-%'"));
+        return (from, to);
+    }
+
+    private static async Task FireAsync(Results results, EngineHost engine, OffsetClock clock, Scale scale, DateTimeOffset dueFrom, DateTimeOffset dueTo, int expected, string note, bool large = false)
+    {
+        engine.Lateness.Reset();
+        engine.RecordLateness = true;
+        clock.Offset = dueFrom - scale.TimerLead - DateTimeOffset.UtcNow; // the first timer falls due TimerLead from now
+        engine.RingTimers();
+        var load = Load.Read();
+        var watch = Stopwatch.StartNew();
+        await Task.Delay(scale.TimerLead).ConfigureAwait(false);
+        await engine.DrainTimersAsync(dueTo, scale.TimerLead + (dueTo - dueFrom) + TimeSpan.FromMinutes(10)).ConfigureAwait(false);
+        engine.RecordLateness = false;
+        var h = engine.Lateness;
+        var label = large ? "with ≥ 1M timers in the store" : "only these timers in the store";
+        var fired = h.TotalCount;
+        results.Add(TimerSection, $"{label}: p50", h.GetValueAtPercentile(50) / 1000.0, "ms", $"{note}; load average {load}");
+        results.Add(TimerSection, $"{label}: p99", h.GetValueAtPercentile(99) / 1000.0, "ms");
+        results.Add(TimerSection, $"{label}: max", h.GetMaxValue() / 1000.0, "ms", $"{fired:N0} timers fired (expected ≥ {expected:N0})");
+        results.Add(TimerSection, $"{label}: fired per second", fired / Math.Max(0.001, (watch.Elapsed - scale.TimerLead).TotalSeconds), "timers/s", "until the last due timer was processed");
+        results.AddGoal($"timer lateness p99 ({label})", "< 1 s", h.GetValueAtPercentile(99) / 1000.0, "ms", h.GetValueAtPercentile(99) < 1_000_000);
+    }
+
+    private static void Footprint(Results results, EngineHost engine, string db, long instances, long timers, Memory baseline, Memory engineBaseline, string note)
+    {
+        var store = StoreBytes(db);
+        var memory = Memory.Take();
+        var label = $"{instances:N0} waiting instances";
+        results.Add(FootprintSection, $"{label}: store bytes per instance", store / (double)instances, "bytes",
+            $"database + WAL {store / 1048576.0:N0} MiB, {timers:N0} timers in the index; {note}");
+        results.Add(FootprintSection, $"{label}: process memory (anonymous RSS)", memory.AnonymousBytes / 1048576.0, "MiB",
+            $"{(memory.AnonymousBytes - baseline.AnonymousBytes) / (double)instances:F1} bytes per instance above the process before the engine started; GC heap {memory.HeapBytes / 1048576.0:N0} MiB; file-backed RSS (page cache, mmap) {memory.FileBytes / 1048576.0:N0} MiB");
+        if (instances >= 1_000_000 || (results.Mode == "quick" && instances >= Scale.Quick.FootprintLarge))
+        {
+            results.AddGoal($"disk for {instances:N0} in-flight instances", "< 2 GB", store / 1e9, "GB", store < 2e9);
+            results.AddGoal($"RAM for {instances:N0} in-flight instances", "< 1 GB", memory.AnonymousBytes / 1e9, "GB", memory.AnonymousBytes < 1e9, "anonymous RSS of the whole process");
+        }
+    }
+
+    public static long StoreBytes(string db)
+    {
+        var wal = new FileInfo(db + "-wal");
+        return new FileInfo(db).Length + (wal.Exists ? wal.Length : 0);
+    }
+
+    private static void FillTimers(string db, long count)
+    {
+        using var connection = new SqliteConnection($"Data Source={db};Pooling=False;Default Timeout=60");
+        connection.Open();
+        var due = DateTimeOffset.UtcNow.AddDays(365).ToUnixTimeMilliseconds();
+        for (long done = 0; done < count;)
+        {
+            using var transaction = connection.BeginTransaction();
+            using var insert = connection.CreateCommand();
+            insert.Transaction = transaction;
+            insert.CommandText = "INSERT INTO timers (id, customer_id, instance_id, due_at) VALUES ($id, $customer, $instance, $due)";
+            var id = insert.Parameters.Add("$id", SqliteType.Text);
+            var customer = insert.Parameters.Add("$customer", SqliteType.Text);
+            var instance = insert.Parameters.Add("$instance", SqliteType.Text);
+            insert.Parameters.AddWithValue("$due", due);
+            for (var i = 0; i < 50_000 && done < count; i++, done++)
+            {
+                id.Value = $"filler-{done:D8}/1/timer";
+                customer.Value = $"filler-{done:D8}";
+                instance.Value = $"filler-{done:D8}";
+                insert.Parameters["$due"].Value = due + done;
+                insert.ExecuteNonQuery();
+            }
+
+            transaction.Commit();
+        }
+    }
+}
+
+/// <summary>Process memory: GC heap after a full collection, anonymous and file-backed resident set (Linux).</summary>
+public sealed record Memory(long HeapBytes, long AnonymousBytes, long FileBytes)
+{
+    public static Memory Take()
+    {
+        GC.Collect(2, GCCollectionMode.Forced, blocking: true, compacting: true);
+        GC.WaitForPendingFinalizers();
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        long anon = 0, file = 0;
+        if (File.Exists("/proc/self/status"))
+        {
+            foreach (var line in File.ReadLines("/proc/self/status"))
+            {
+                if (line.StartsWith("RssAnon:", StringComparison.Ordinal)) anon = Kb(line);
+                else if (line.StartsWith("RssFile:", StringComparison.Ordinal)) file = Kb(line);
+            }
+        }
+        else
+        {
+            anon = Environment.WorkingSet;
+        }
+
+        return new Memory(heap, anon, file);
+    }
+
+    private static long Kb(string line) => long.Parse(line.Split(':', 2)[1].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+}
