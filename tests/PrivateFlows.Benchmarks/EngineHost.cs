@@ -63,7 +63,6 @@ public sealed class EngineHost : IAsyncDisposable
         {
             ["PrivateFlows:Sqlite:Path"] = databasePath,
             ["PrivateFlows:Sqlite:Synchronous"] = "Normal",
-            ["PrivateFlows:Processing:Workers"] = Environment.GetEnvironmentVariable("PF_WORKERS") ?? "16",
             ["PrivateFlows:Journeys:Path"] = Path.Combine(AppContext.BaseDirectory, "journeys"),
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);

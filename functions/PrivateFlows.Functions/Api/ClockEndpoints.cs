@@ -62,7 +62,9 @@ public static class ClockEndpoints
         {
             if (by is not null)
             {
-                if (!Duration.TryParse(by, out var span)) return Invalid("by", $"'{by}' is not a duration: use ISO 8601 (P3D, PT2H30M) or 3d, 12h, 1d12h, 2w");
+                // Zero ("0s", "PT0S") moves nothing but answers once everything already posted is committed.
+                var span = TimeSpan.Zero;
+                if (!IsZero(by) && !Duration.TryParse(by, out span)) return Invalid("by", $"'{by}' is not a duration: use ISO 8601 (P3D, PT2H30M) or 3d, 12h, 1d12h, 2w");
                 return TypedResults.Ok(View(await time.AdvanceByAsync(span, ct)));
             }
 
@@ -79,6 +81,9 @@ public static class ClockEndpoints
                 extensions: new Dictionary<string, object?> { ["field"] = "to", ["now"] = e.Now });
         }
     }
+
+    private static bool IsZero(string duration) =>
+        duration.Trim().TrimStart('P', 'T').TrimEnd('w', 'd', 'h', 'm', 's', 'W', 'D', 'H', 'M', 'S') is "0";
 
     private static Advanced View(AdvanceResult result) => new(result.Now, result.TimersFired);
 

@@ -99,6 +99,7 @@ public static class CustomerCareEndpoints
 
     private static async Task<Results<Accepted<ReviewResult>, ProblemHttpResult>> DecideAsync(string rewardId, bool approve, ReviewRequest? body, ReferralReviews reviews, CancellationToken ct)
     {
+        rewardId = Uri.UnescapeDataString(rewardId); // reward ids hold slashes: clients send them as %2F, which routing keeps encoded
         var result = await reviews.DecideAsync(rewardId, approve, body?.Reason, ct);
         return result.Outcome switch
         {

@@ -20,6 +20,7 @@ public sealed class InsightsRefresher(
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
+    private volatile bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -37,11 +38,18 @@ public sealed class InsightsRefresher(
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        if (_disposed) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null) await Task.WhenAny(_loop, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
     }
 
-    public void Dispose() => _stopping.Dispose();
+    public void Dispose()
+    {
+        if (_disposed) return;
+        _disposed = true;
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
 
     /// <summary>One pass: winner rules, then quintile cut points.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)

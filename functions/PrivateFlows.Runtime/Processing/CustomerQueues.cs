@@ -165,6 +165,7 @@ public sealed class CustomerQueues : IAsyncDisposable
             // stopping
         }
 
-        _stopping.Dispose();
+        // _stopping is not disposed: a host stopped twice at once (WebApplication.Run and its test factory both stop it)
+        // may call StopAsync after DisposeAsync, and a cancellation source without timers holds nothing to release.
     }
 }

@@ -7,9 +7,12 @@ public sealed class ProcessingOptions
 {
     public const string Section = "PrivateFlows:Processing";
 
-    /// <summary>Customers are spread over this many sequential workers (one customer always on the same worker).</summary>
+    /// <summary>
+    /// Customers are spread over this many sequential workers (one customer always on the same worker). Workers are
+    /// cheap (async), and more of them put more steps into each group commit of the SQLite store.
+    /// </summary>
     [Range(1, 256)]
-    public int Workers { get; set; } = 16;
+    public int Workers { get; set; } = 64;
 
     /// <summary>Tries of an input that throws before it is parked as poison.</summary>
     [Range(1, 100)]

@@ -93,13 +93,6 @@ public sealed partial class SqliteJourneyStore
         return _writer.WriteAsync(scope =>
         {
             var stored = Replace(scope, commit.Document, commit.ExpectedVersion, json, at);
-            if (applied.Count > 0)
-            {
-                foreach (var effect in applied) Apply(scope, effect, appliedAt);
-                WriteFacts(scope, commit.Document, applied, commit.AppliedAt);
-            }
-
-            foreach (var message in commit.Messages) Record(scope, message);
             if (commit.EventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id", ("$id", commit.EventId));
             if (commit.FiredTimerId is not null) scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", commit.FiredTimerId));
             if (commit.Document.State.Profile.ReferredBy is { } referral)
@@ -107,6 +100,14 @@ public sealed partial class SqliteJourneyStore
                 scope.Execute(UpsertReferral, ("$referee", commit.Document.CustomerId), ("$referrer", referral.ReferrerId), ("$at", StoredTime.Millis(referral.AcceptedAt)));
             }
 
+            // After the fired timer left the index, as the outbox completion would (a decision may schedule a timer with the fired one's id).
+            if (applied.Count > 0)
+            {
+                foreach (var effect in applied) Apply(scope, effect, appliedAt);
+                WriteFacts(scope, commit.Document, applied, commit.AppliedAt);
+            }
+
+            foreach (var message in commit.Messages) Record(scope, message);
             return stored;
         }, cancellationToken);
     }

@@ -12,7 +12,6 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writerConnection;
     private readonly SqliteWriter _writer;
-    private readonly SqliteCheckpointer _checkpoints;
     private readonly TimeProvider _clock;
     private readonly System.Collections.Concurrent.ConcurrentBag<CustomerReader> _customerReaders = [];
     private bool _disposed;
@@ -39,21 +38,19 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
         {
             var synchronous = settings.Synchronous == SqliteSynchronous.Full ? "FULL" : "NORMAL";
             // A 64 MiB page cache and memory-mapped reads keep the hot pages (indexes, recent documents) out of read
-            // syscalls. Checkpoints run on their own connection in the background (see Checkpoints), so the writer never
-            // stops to copy the WAL into the database.
+            // syscalls; the WAL file is truncated back to 64 MiB when it is reset after a checkpoint.
             setup.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; " +
-                $"PRAGMA cache_size=-65536; PRAGMA mmap_size={MmapBytes}; PRAGMA wal_autocheckpoint=0;";
+                $"PRAGMA cache_size=-65536; PRAGMA mmap_size={MmapBytes}; PRAGMA journal_size_limit=67108864;";
             setup.ExecuteNonQuery();
             setup.CommandText = SqliteSchema.Create;
             setup.ExecuteNonQuery();
         }
 
         _writer = new SqliteWriter(_writerConnection, settings.MaxWritesPerTransaction);
-        _checkpoints = new SqliteCheckpointer(_connectionString, FilePath);
     }
 
     /// <summary>Memory-mapped I/O per connection (reads come from the OS page cache without a syscall per page).</summary>
-    internal const long MmapBytes = 1L << 30;
+    internal const long MmapBytes = 256L << 20;
 
     /// <summary>Full path of the database file.</summary>
     public string FilePath { get; }
@@ -94,7 +91,6 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
         if (_disposed) return;
         _disposed = true;
         await _writer.DisposeAsync().ConfigureAwait(false);
-        await _checkpoints.DisposeAsync().ConfigureAwait(false);
         while (_customerReaders.TryTake(out var reader)) reader.Dispose();
         await _writerConnection.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));

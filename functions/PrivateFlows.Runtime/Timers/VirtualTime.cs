@@ -19,7 +19,7 @@ public sealed class VirtualTime(
     IJourneyStore store,
     CustomerQueues queues,
     VirtualClockOptions options,
-    ILogger<VirtualTime> log) : IHostedService, IDisposable
+    ILogger<VirtualTime> log) : IHostedService
 {
     private const int BatchSize = 64;
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -159,11 +159,8 @@ public sealed class VirtualTime(
         await _catchUp.WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public void Dispose()
-    {
-        _stopping.Dispose();
-        _gate.Dispose();
-    }
+    // _stopping and _gate are not disposed: a host stopped twice at once (WebApplication.Run and its test factory both
+    // stop it) may call StopAsync after disposing the services, and neither holds anything that needs releasing.
 }
 
 /// <summary>The clock after an advance, and how many timers fired on the way.</summary>

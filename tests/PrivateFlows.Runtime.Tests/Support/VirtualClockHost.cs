@@ -14,19 +14,22 @@ namespace PrivateFlows.Runtime.Tests.Support;
 /// </summary>
 public sealed class VirtualClockHost : WebApplicationFactory<Program>
 {
-    private readonly TempFolder _folder = new();
+    private readonly TempFolder? _folder;
     private readonly DateTimeOffset _start;
     private readonly bool _withKeys;
     private readonly IReadOnlyDictionary<string, string?> _settings;
 
-    public VirtualClockHost(DateTimeOffset start, bool withKeys = false, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="databasePath">An existing database to run on (kept on dispose, e.g. to start again on it); default a new temp one.</param>
+    public VirtualClockHost(DateTimeOffset start, bool withKeys = false, IReadOnlyDictionary<string, string?>? settings = null, string? databasePath = null)
     {
+        if (databasePath is null) _folder = new TempFolder();
+        DatabasePath = databasePath ?? _folder!.File("virtual.db");
         _start = start;
         _withKeys = withKeys;
         _settings = settings ?? new Dictionary<string, string?>();
     }
 
-    public string DatabasePath => _folder.File("virtual.db");
+    public string DatabasePath { get; }
 
     public IJourneyStore Store => Services.GetRequiredService<IJourneyStore>();
 
@@ -74,6 +77,6 @@ public sealed class VirtualClockHost : WebApplicationFactory<Program>
     protected override void Dispose(bool disposing)
     {
         base.Dispose(disposing);
-        if (disposing) _folder.Dispose();
+        if (disposing) _folder?.Dispose();
     }
 }

@@ -52,7 +52,7 @@ internal static class CustomerCommand
             HostConnection.Row(facts, "orders", $"{HostConnection.Text(orders["count"]) ?? "0"} order(s), total {HostConnection.Text(orders["total"]) ?? "0"}{(orders["lastAt"] is { } last ? $", last {HostConnection.Time(last, zone)}" : "")}");
         }
 
-        if (profile["loyalty"] is JsonObject loyalty && loyalty["balance"] is { } balance) HostConnection.Row(facts, "points", HostConnection.Text(balance));
+        if (profile["points"] is { } points) HostConnection.Row(facts, "points / tier", $"{HostConnection.Text(points)} / {HostConnection.Text(profile["tier"]) ?? "-"}");
         HostConnection.Row(facts, "pending effects", HostConnection.Text(customer["pendingEffects"]));
         console.Write(facts);
 

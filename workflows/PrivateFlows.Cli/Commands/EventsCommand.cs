@@ -63,6 +63,7 @@ internal static class EventsCommand
                 ["subject"] = line.Event["subject"]?.DeepClone(),
                 ["time"] = line.Event["time"]?.DeepClone(),
             };
+            if (virtualClock && line.Time is { } past && now is { } clockNow && past < clockNow) result["late"] = true;
             if (virtualClock && line.Time is { } at && (now is null || at > now))
             {
                 var advanced = await HostConnection.PostJsonAsync(clockHost, "api/clock/advance", new JsonObject { ["to"] = at.ToString("o", CultureInfo.InvariantCulture) }, ct).ConfigureAwait(false);
@@ -109,7 +110,9 @@ internal static class EventsCommand
         {
             var cells = new List<string?> { HostConnection.Text(r["line"]), r["time"] is null ? "(now)" : HostConnection.Time(r["time"]) };
             if (virtualClock) cells.Add(HostConnection.Text(r["timersFired"]) ?? "");
-            cells.AddRange([HostConnection.Text(r["id"]), HostConnection.Text(r["type"]), HostConnection.Text(r["subject"]), r["error"] is { } error ? $"rejected: {HostConnection.Text(error)}" : HostConnection.Text(r["status"])]);
+            var status = r["error"] is { } error ? $"rejected: {HostConnection.Text(error)}" : HostConnection.Text(r["status"]);
+            if (r["late"] is not null) status += " (late)";
+            cells.AddRange([HostConnection.Text(r["id"]), HostConnection.Text(r["type"]), HostConnection.Text(r["subject"]), status]);
             HostConnection.Row(table, [.. cells]);
         }
 
@@ -118,6 +121,12 @@ internal static class EventsCommand
         var duplicates = results.Count(r => HostConnection.Text(r?["status"]) == "duplicate");
         console.WriteLine($"{accepted} accepted, {duplicates} duplicate(s), {rejected} rejected"
             + (virtualClock ? $"; virtual clock at {now?.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture)}, {timersFired} timer(s) fired on the way" : ""));
+        var late = results.Count(r => r?["late"] is not null);
+        if (late > 0)
+        {
+            console.WriteLine($"{late} event(s) were earlier than the virtual clock: the host decided them at the clock's time, not their own. To replay a timeline at its own times, start the host with --clock virtual --clock-start <the first event's time> on a new database.");
+        }
+
         return rejected == 0 ? 0 : 1;
     }
 

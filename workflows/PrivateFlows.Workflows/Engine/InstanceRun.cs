@@ -227,6 +227,8 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
                     return next;
                 }
 
+                due = TimerDue.RoundUp(due);
+
                 stop = Wait(step, due, WaitingReason.Wait, null, $"until {Format(due)}");
                 return next;
             case WaitUntilStep until:
@@ -235,7 +237,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
                 return next;
             case WaitForStep waitFor:
                 var match = waitFor.Match.ToImmutableSortedDictionary(m => m.Key, m => ScriptModel.Format(Evaluate(m.Value)), StringComparer.Ordinal);
-                var timeoutAt = Now + waitFor.Timeout;
+                var timeoutAt = TimerDue.RoundUp(Now + waitFor.Timeout);
                 var matchText = match.IsEmpty ? "" : $" ({string.Join(", ", match.Select(m => $"{m.Key} = {m.Value}"))})";
                 stop = Wait(step, timeoutAt, WaitingReason.WaitFor, w => w with { EventType = waitFor.Event, Match = match }, $"for {waitFor.Event}{matchText} until {Format(timeoutAt)}");
                 return next;
@@ -349,9 +351,10 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
 
             // The send waits on its own timer; the journey goes on, so later events are not missed meanwhile.
             var timerId = EffectId("deferred");
-            decision.Effects.Add(new ScheduleTimer(timerId, _instance.CustomerId, timerId, _instance.InstanceId, check.RetryAt.Value));
-            _instance = _instance with { DeferredSends = _instance.DeferredSends.Add(new DeferredSend(timerId, send.Id, since, check.RetryAt.Value)) };
-            History(HistoryKind.Deferred, send.Id, $"{send.Template} deferred until {Format(check.RetryAt.Value)}: {check.Reason}");
+            var retryAt = TimerDue.RoundUp(check.RetryAt.Value);
+            decision.Effects.Add(new ScheduleTimer(timerId, _instance.CustomerId, timerId, _instance.InstanceId, retryAt));
+            _instance = _instance with { DeferredSends = _instance.DeferredSends.Add(new DeferredSend(timerId, send.Id, since, retryAt)) };
+            History(HistoryKind.Deferred, send.Id, $"{send.Template} deferred until {Format(retryAt)}: {check.Reason}");
             return;
         }
 
@@ -371,6 +374,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
 
     private bool Wait(Step step, DateTimeOffset until, WaitingReason reason, Func<Waiting, Waiting>? shape, string detail)
     {
+        until = TimerDue.RoundUp(until); // timers have millisecond resolution in every store
         var timerId = EffectId("timer");
         var waiting = new Waiting { TimerId = timerId, Until = until, Reason = reason };
         _instance = _instance with { Waiting = shape is null ? waiting : shape(waiting) };
@@ -426,8 +430,9 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         {
             _instance = _instance with { Variant = "holdout" };
             History(HistoryKind.HeldOut, split.Id, $"held out ({split.Holdout}% holdout): receives nothing, measured against the goal");
-            if (_instance.GoalDeadline is { } deadline && deadline > Now)
+            if (_instance.GoalDeadline is { } goalDeadline && goalDeadline > Now)
             {
+                var deadline = TimerDue.RoundUp(goalDeadline);
                 stop = Wait(split, deadline, WaitingReason.Holdout, null, $"holdout until the goal window ends {Format(deadline)}");
                 return null;
             }

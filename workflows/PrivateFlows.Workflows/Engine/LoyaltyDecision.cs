@@ -44,7 +44,7 @@ internal static class LoyaltyDecision
         var program = b.Context.Program.Loyalty;
         var account = b.Profile.Loyalty.Prune(b.Now, program, b.Profile.TimeZone);
         var review = program.Rank(b.Profile.Tier) > 0 ? account.NextTierReview : null;
-        var due = Earliest(account.NextExpiry, review);
+        var due = Earliest(account.NextExpiry, review) is { } next ? TimerDue.RoundUp(next) : (DateTimeOffset?)null; // timers have millisecond resolution
         if (due is { } at && at > b.Now && at != account.TimerAt)
         {
             var timerId = LoyaltyTimer.TimerId(b.State.CustomerId, at);

@@ -36,7 +36,8 @@ public static class Explainer
             var suppressed = atStep.LastOrDefault(h => h.Kind == HistoryKind.Suppressed);
             if (suppressed is not null) return Found(ExplanationStatus.Suppressed, $"suppressed at {Format(suppressed.Time)}: {suppressed.Detail}", suppressed);
             var deferred = atStep.LastOrDefault(h => h.Kind == HistoryKind.Deferred);
-            if (deferred is not null && lines[^1] == deferred) return Found(ExplanationStatus.Deferred, $"deferred: {deferred.Detail}", deferred);
+            // A deferred send has its own timer while the journey goes on: deferred until it is sent or suppressed (above).
+            if (deferred is not null) return Found(ExplanationStatus.Deferred, $"deferred: {deferred.Detail}", deferred);
             var faulted = atStep.LastOrDefault(h => h.Kind == HistoryKind.Faulted);
             if (faulted is not null) return Found(ExplanationStatus.Faulted, $"failed at step '{step}': {faulted.Detail}", faulted);
             var waitingHere = atStep.LastOrDefault(h => h.Kind == HistoryKind.Waiting);

@@ -8,7 +8,8 @@ namespace PrivateFlows.Workflows.Simulation;
 
 /// <summary>
 /// Runs the same decider the engine runs, with a virtual clock: events at their own time, timers at their due
-/// time, in time order (a timer due at the same instant as an event fires first).
+/// time, in time order (a timer due at the same instant as an event fires first). As in the engine, an event id is
+/// processed once: a repeated id (a producer's retry) is ignored.
 /// </summary>
 public static class Simulator
 {
@@ -28,6 +29,7 @@ public static class Simulator
         var timeline = ImmutableArray.CreateBuilder<TimelineEntry>();
         var effects = ImmutableArray.CreateBuilder<Effect>();
         var next = 0;
+        var seen = new HashSet<string>(StringComparer.Ordinal);
 
         while (true)
         {
@@ -47,8 +49,15 @@ public static class Simulator
             else
             {
                 var e = ordered[next++];
-                input = new EventReceived(e);
                 now = e.Time;
+                if (!seen.Add(e.Id))
+                {
+                    // The engine accepts an event id once (the inbox dedupes producer retries): so does the simulation.
+                    timeline.Add(new TimelineEntry(now, "event", null, $"{e.Type} ({e.Id}) duplicate id: ignored"));
+                    continue;
+                }
+
+                input = new EventReceived(e);
                 timeline.Add(new TimelineEntry(now, "event", null, $"{e.Type} ({e.Id}){DataSummary(e)}"));
             }
 

@@ -194,7 +194,9 @@ function segmentsCard(id, view, canSegments) {
 
 function pointsCard(id, p) {
   const host = h('div', null, loading());
-  api.get(`/api/customers/${encode(id)}/points`).then(entries => {
+  api.get(`/api/customers/${encode(id)}/points`).then(points => {
+    // The API answers {balance, tier, entries, expiring}; older hosts answered the bare ledger array.
+    const entries = Array.isArray(points) ? points : points?.entries;
     const list = [...(entries ?? [])].sort((a, b) => String(b.at).localeCompare(String(a.at))).slice(0, 8);
     replace(host,
       h('div', { class: 'points-balance' }, h('strong', null, fmtNumber(p.points ?? 0)), ' ', t('customers.pointsUnit'), ' · ', t(`tier.${p.tier}`, {}, p.tier)),

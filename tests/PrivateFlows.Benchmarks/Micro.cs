@@ -1,0 +1,63 @@
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
+using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Engine;
+using PrivateFlows.Workflows.Language;
+using PrivateFlows.Workflows.Templates;
+
+namespace PrivateFlows.Benchmarks;
+
+/// <summary>
+/// Micro-benchmarks of the step's parts (BenchmarkDotNet, in-process toolchain, short job): one decision, one
+/// template render, the customer document to and from JSON. Run with <c>--micro</c>.
+/// </summary>
+[MemoryDiagnoser]
+public class StepParts
+{
+    private DecisionContext _context = null!;
+    private CustomerDocument _document = null!;
+    private string _json = "";
+    private EventReceived _order = null!;
+    private JourneyVersion _onboarding = null!;
+    private Scriban.Runtime.ScriptObject _model = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var journeys = JourneyLoader.LoadDirectory(Path.Combine(AppContext.BaseDirectory, "journeys")).Journeys;
+        _onboarding = journeys.First(j => j.Name == "onboarding");
+        var now = DateTimeOffset.UtcNow;
+        _context = DecisionContext.For(now, journeys);
+        var events = Workload.Mixed("micro", 1, 5, now.AddHours(-1)).Parse();
+        var document = CustomerDocument.New(events[0].Subject);
+        foreach (var e in events.Take(4)) document = document.After(CustomerDecider.Decide(document.State, new EventReceived(e), _context), $"e:{e.Id}") with { PendingEffects = [] };
+        _document = document;
+        _json = RuntimeJson.Serialize(document);
+        _order = new EventReceived(Workload.Mixed("micro", 1, 6, now.AddHours(-1), seed: 11).Parse().Last(e => e.Type != "customer.registered") with { Subject = document.CustomerId });
+        _model = ScriptModel.For(document.State.Profile, events[0], document.State.Instances.FirstOrDefault(), now);
+    }
+
+    [Benchmark(Description = "decide one event (built-in journeys)")]
+    public Decision Decide() => CustomerDecider.Decide(_document.State, _order, _context);
+
+    [Benchmark(Description = "render one template")]
+    public RenderedMessage Render() => MessageRenderer.Render(_onboarding, "onboarding-welcome", SendCategory.Transactional, "zh-CN", _model);
+
+    [Benchmark(Description = "customer document to JSON")]
+    public string Serialize() => RuntimeJson.Serialize(_document);
+
+    [Benchmark(Description = "customer document from JSON")]
+    public CustomerDocument Deserialize() => RuntimeJson.Deserialize<CustomerDocument>(_json);
+
+    public static void Run(string[] args)
+    {
+        var config = ManualConfig.CreateMinimumViable()
+            .AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance))
+            .WithArtifactsPath(Path.Combine(Path.GetTempPath(), "privateflows-bdn"));
+        BenchmarkRunner.Run<StepParts>(config, args);
+    }
+}
