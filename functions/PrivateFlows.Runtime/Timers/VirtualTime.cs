@@ -71,11 +71,15 @@ public sealed class VirtualTime(
         // A timer that is still in the index after its step ran (the step failed and left it for a later retry)
         // is not fired again by the same advance, so a failing step cannot hold the clock forever.
         var firedHere = new HashSet<string>(StringComparer.Ordinal);
+        var stuck = new HashSet<string>(StringComparer.Ordinal);
         while (true)
         {
             await queues.WhenIdleAsync(ct).ConfigureAwait(false);
-            var timers = await store.ReadEarliestTimersAsync(firedHere.Count + BatchSize, ct).ConfigureAwait(false);
+            var limit = stuck.Count + BatchSize;
+            var timers = await store.ReadEarliestTimersAsync(limit, ct).ConfigureAwait(false);
+            foreach (var t in timers.Where(t => firedHere.Contains(t.TimerId))) stuck.Add(t.TimerId);
             var next = timers.FirstOrDefault(t => !firedHere.Contains(t.TimerId));
+            if (next is null && timers.Count >= limit) continue; // a page of stuck timers only: read further
             if (next is null || next.DueAt > target) return fired;
 
             clock.MoveTo(next.DueAt);

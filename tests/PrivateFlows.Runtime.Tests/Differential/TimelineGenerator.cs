@@ -130,6 +130,8 @@ public sealed class TimelineGenerator(int seed, DateTimeOffset start)
 
         if (Chance(0.05)) events.Add((Between(t0, end), "cart.abandoned", new JsonObject { ["sku"] = "TEA-1" }));
 
+        if (events.Count == 0) events.Add((t0, EventTypes.AppOpened, new JsonObject { ["platform"] = "ios" })); // a customer is known by an event
+
         // Some events land exactly where timers fall due: 09:00 local (end of quiet hours, when deferred sends go out),
         // 21:00 local (start of quiet hours), 10:00 local (birthday greetings, repurchase reminders); others carry
         // sub-millisecond fractions, as producers writing DateTimeOffset.UtcNow send them.
