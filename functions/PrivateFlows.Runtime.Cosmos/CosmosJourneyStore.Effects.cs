@@ -4,7 +4,9 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
+using PrivateFlows.Workflows.Referrals;
 
 namespace PrivateFlows.Runtime.Cosmos;
 
@@ -63,9 +65,16 @@ public sealed partial class CosmosJourneyStore
                     var status = r.Held ? PointsStatus.Held : PointsStatus.Credited;
                     var why = r.Held ? $"held: {r.HoldReason}" : "paid";
                     AddPoints(writes, new PointsEntry($"{r.EffectId}/referee", r.CustomerId, r.InstanceId, r.RefereePoints, "referral", $"referral reward, referee ({why})", status, at, r.RefereeExpiresAt));
-                    if (r.ReferrerId.Length > 0)
+                    if (r.Held && r.ReferrerId.Length > 0)
                     {
                         AddPoints(writes, new PointsEntry($"{r.EffectId}/referrer", r.ReferrerId, r.InstanceId, r.ReferrerPoints, "referral", $"referral reward for referring {r.CustomerId} ({why})", status, at));
+                    }
+                    else if (ReferrerCredit.For(r, at) is { } credit)
+                    {
+                        // A paid reward credits the referrer through their own step: their points.awarded event enters their
+                        // inbox (written before the outbox is emptied, so a crash replays it; a replay is a 409), and their
+                        // decider writes the ledger row and the balance.
+                        AddEvent(writes, credit, at);
                     }
 
                     break;
@@ -116,6 +125,14 @@ public sealed partial class CosmosJourneyStore
             PatchOperation.Set("/at", item.At),
         ];
         await PatchAsync(_history, "message.patch", item.Id, Key(m.CustomerId), update, cancellationToken, filter: $"FROM c WHERE c.status != '{Name(DeliveryStatus.Delivered)}'").ConfigureAwait(false);
+    }
+
+    private void AddEvent(List<Func<CancellationToken, Task>> writes, CustomerEvent e, DateTimeOffset receivedAt)
+    {
+        var item = new EventItem(CosmosKeys.Id(CosmosKeys.Event, e.Id), e.Subject, e.Id, NextSeq(receivedAt), e.Type, CosmosTime.Text(e.Time), CosmosTime.Text(receivedAt),
+            EventStatusText.Pending, CloudEventReader.Write(e).ToJsonString());
+        _owners.Remember(OwnerKey.Event(e.Id), e.Subject);
+        writes.Add(ct => CreateAsync(_history, "event.create", item, Key(item.CustomerId), ct));
     }
 
     private void AddPoints(List<Func<CancellationToken, Task>> writes, PointsEntry e)

@@ -1,8 +1,11 @@
+using Microsoft.Extensions.DependencyInjection;
 using PrivateFlows.Runtime.Channels;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Telemetry;
 using PrivateFlows.Runtime.Timers;
+using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
+using PrivateFlows.Workflows.Referrals;
 
 namespace PrivateFlows.Runtime.Processing;
 
@@ -10,9 +13,14 @@ namespace PrivateFlows.Runtime.Processing;
 /// Carries out a committed document's outbox: sends go through their channel adapters, then history, timer index,
 /// points, coupons and message records are written idempotently (keyed by effect id) together with removing the
 /// effects from the outbox. Running it twice for the same effects changes nothing.
+/// A paid <see cref="RewardReferral"/> credits the referrer on the referrer's own partition: the store writes the
+/// referrer's <see cref="ReferrerCredit"/> event into the inbox with the effect, and <see cref="Committed"/> queues it.
 /// </summary>
-public sealed class EffectDispatcher(IJourneyStore store, ChannelRouter channels, TimerAlarm alarm, TimeProvider clock)
+public sealed class EffectDispatcher(IJourneyStore store, ChannelRouter channels, TimerAlarm alarm, TimeProvider clock, IServiceProvider services)
 {
+    // Resolved on first use: the queues' workers run the step processor, which depends on this dispatcher.
+    private CustomerQueues? _queues;
+
     public async Task<CustomerDocument> DispatchAsync(CustomerDocument document, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(document);
@@ -61,13 +69,30 @@ public sealed class EffectDispatcher(IJourneyStore store, ChannelRouter channels
         return (local, outbox, messages);
     }
 
-    /// <summary>After effects were committed: wakes the timer service for timers due before it would wake.</summary>
+    /// <summary>
+    /// After effects were committed: wakes the timer service for timers due before it would wake, and queues the
+    /// referrer's credit of a paid referral reward (already durable in the inbox; a replay is a duplicate there and on
+    /// the referrer's document).
+    /// </summary>
     public void Committed(IEnumerable<Effect> effects)
     {
         ArgumentNullException.ThrowIfNull(effects);
         foreach (var effect in effects)
         {
             if (effect is ScheduleTimer timer) alarm.Scheduled(timer.DueAt);
+            else if (effect is RewardReferral reward && ReferrerCredit.For(reward, clock.GetUtcNow()) is { } credit) Queue(credit);
+        }
+    }
+
+    private void Queue(CustomerEvent credit)
+    {
+        try
+        {
+            (_queues ??= services.GetRequiredService<CustomerQueues>()).Post(StepRequest.ForEvent(credit));
+        }
+        catch (InvalidOperationException)
+        {
+            // The engine is stopping: the event is in the inbox, and the next start's recovery processes it.
         }
     }
 }

@@ -1,7 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
 using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
+using PrivateFlows.Workflows.Referrals;
 
 namespace PrivateFlows.Runtime.Storage;
 
@@ -86,9 +88,16 @@ public sealed partial class SqliteJourneyStore
                 var status = r.Held ? PointsStatus.Held : PointsStatus.Credited;
                 var why = r.Held ? $"held: {r.HoldReason}" : "paid";
                 Points(scope, new PointsEntry($"{r.EffectId}/referee", r.CustomerId, r.InstanceId, r.RefereePoints, "referral", $"referral reward, referee ({why})", status, default, r.RefereeExpiresAt), at);
-                if (r.ReferrerId.Length > 0)
+                if (r.Held && r.ReferrerId.Length > 0)
                 {
                     Points(scope, new PointsEntry($"{r.EffectId}/referrer", r.ReferrerId, r.InstanceId, r.ReferrerPoints, "referral", $"referral reward for referring {r.CustomerId} ({why})", status, default), at);
+                }
+                else if (ReferrerCredit.For(r, StoredTime.Parse(at)) is { } credit)
+                {
+                    // A paid reward credits the referrer through their own step: their points.awarded event enters the
+                    // inbox in this transaction, and their decider writes the ledger row and the balance.
+                    scope.Execute(InsertEvent, ("$id", credit.Id), ("$customer", credit.Subject), ("$type", credit.Type), ("$time", StoredTime.Text(credit.Time)),
+                        ("$received", at), ("$body", CloudEventReader.Write(credit).ToJsonString()));
                 }
 
                 break;

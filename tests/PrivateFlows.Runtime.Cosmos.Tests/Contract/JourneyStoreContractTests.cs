@@ -175,7 +175,11 @@ public abstract class JourneyStoreContractTests : IAsyncLifetime
         (await Store.ReadInstanceHistoryAsync("i1", 0, 10)).Entries.Should().ContainSingle().Which.Should().Be(entry);
         var points = await Store.ReadPointsAsync("c1");
         points.Select(p => (p.EntryId, p.Points)).Should().Equal(("i1/1/points", 10L), ("i1/3/referral/referee", 200L));
-        (await Store.ReadPointsAsync("c0")).Should().ContainSingle(p => p.Points == 500 && p.Status == PointsStatus.Credited && p.Rule == "referral");
+        (await Store.ReadPointsAsync("c0")).Should().BeEmpty("the referrer is credited by their own step, not by the referee's effect");
+        var credit = (await Store.ReadPendingEventsAsync()).Should().ContainSingle("the referrer's credit enters the inbox once, replays included").Subject;
+        credit.Should().BeEquivalentTo(new { Id = "i1/3/referral/referrer", Type = "points.awarded", Subject = "c0" });
+        credit.DataString("entryId").Should().Be("i1/3/referral/referrer");
+        credit.DataDecimal("points").Should().Be(500m);
         (await Store.ReadCouponsAsync("c1")).Should().ContainSingle(c => c.Code == "FIRST20-AAAA" && c.Amount == 20m && c.ExpiresAt == At.AddDays(7));
         (await Store.ReadMessagesAsync("c1", 10)).Should().ContainSingle().Which.Should().Be(sandboxed);
         (await Store.ReadTimersAsync("c1")).Should().ContainSingle(t => t.TimerId == "i1/4/timer");

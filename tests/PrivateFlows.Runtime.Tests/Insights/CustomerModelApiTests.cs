@@ -169,6 +169,70 @@ public sealed class CustomerModelApiTests
             .Should().NotContain(e => e!["entryId"]!.GetValue<string>().StartsWith(samReward + "/approved", StringComparison.Ordinal), "a rejected reward pays nothing");
     }
 
+    [Fact]
+    public async Task ReferrerPoints_RefereesOrderSurvivesTheRefundWindow_OnTheReferrersBalanceOnce()
+    {
+        using var api = new InsightsApi();
+        var t0 = api.Now;
+        await api.SendAsync(Ce.Registered("rosa", t0, phone: "+8613800013331"), Ce.Registered("ray", t0, phone: "+8613800013332"));
+        await api.SendAsync(Ce.Order("rosa", "o-rosa", 120m, t0), Ce.Event("referral.accepted", "ray", "ref-ray", t0, new JsonObject { ["referrerId"] = "rosa" }));
+        await api.SendAsync(Ce.Order("ray", "o-ray", 100m, t0.AddHours(1)));
+
+        await api.AdvanceToAsync(t0.AddDays(7).AddHours(2)); // the refund window passes: the reward is paid
+
+        var ray = await api.GetAsync(api.Ops, "/api/customers/ray");
+        var reward = ray["profile"]!["referredBy"]!["reward"]!;
+        reward["status"]!.GetValue<string>().Should().Be("paid");
+        var rewardId = reward["rewardId"]!.GetValue<string>();
+        var rosa = await api.GetAsync(api.Ops, "/api/customers/rosa/points");
+        var rosaEntries = rosa["entries"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        rosa["balance"]!.GetValue<long>().Should().Be(120 + 500, "her order and the referral reward");
+        rosa["balance"]!.GetValue<long>().Should().Be(CreditedSum(rosaEntries), "the balance is the sum of the ledger");
+        rosaEntries.Should().ContainSingle(e => e["entryId"]!.GetValue<string>().EndsWith("/referrer", StringComparison.Ordinal))
+            .Which.Should().Match<JsonObject>(e => e["entryId"]!.GetValue<string>() == rewardId + "/referrer" && e["points"]!.GetValue<long>() == 500
+                && e["status"]!.GetValue<string>() == "credited" && e["rule"]!.GetValue<string>() == "referral-referrer", "written once, by rosa's own step");
+        var rayPoints = await api.GetAsync(api.Ops, "/api/customers/ray/points");
+        rayPoints["balance"]!.GetValue<long>().Should().Be(100 + 200);
+        rayPoints["balance"]!.GetValue<long>().Should().Be(CreditedSum(rayPoints["entries"]!.AsArray().Select(e => e!.AsObject())));
+
+        // Time passes, the host keeps running: nothing is credited twice.
+        await api.AdvanceToAsync(t0.AddDays(40));
+        (await api.GetAsync(api.Ops, "/api/customers/rosa/points"))["balance"]!.GetValue<long>().Should().Be(620);
+    }
+
+    [Fact]
+    public async Task ApproveHeldReferral_ApprovedTwice_CreditsTheReferrerOnce()
+    {
+        using var api = new InsightsApi();
+        const string phone = "+8613800012222";
+        var t0 = api.Now;
+        await api.SendAsync(Ce.Registered("hank", t0, phone: phone), Ce.Registered("hana", t0, phone: phone));
+        await api.SendAsync(Ce.Event("referral.accepted", "hana", "ref-hana", t0, new JsonObject { ["referrerId"] = "hank" }));
+        await api.SendAsync(Ce.Order("hana", "o-hana", 100m, t0));
+        await api.AdvanceToAsync(t0.AddDays(7).AddHours(1)); // held: they share a phone
+        var rewardId = (await api.GetArrayAsync(api.Ops, "/api/referrals/held")).Should().ContainSingle().Subject!["rewardId"]!.GetValue<string>();
+        (await api.GetAsync(api.Ops, "/api/customers/hank/points"))["balance"]!.GetValue<long>().Should().Be(0, "a held reward is not on the balance");
+
+        var url = $"/api/referrals/{Uri.EscapeDataString(rewardId)}/approve";
+        using var first = await api.Ops.PostAsync(url, null);
+        using var second = await api.Ops.PostAsync(url, null); // a double click: the same decision event, deduplicated
+        await api.SettleAsync();
+        using var third = await api.Ops.PostAsync(url, null);
+        await api.SettleAsync();
+
+        first.StatusCode.Should().Be(HttpStatusCode.Accepted);
+        second.StatusCode.Should().BeOneOf(HttpStatusCode.Accepted, HttpStatusCode.Conflict);
+        third.StatusCode.Should().Be(HttpStatusCode.Conflict, "the reward is approved already");
+        var hank = await api.GetAsync(api.Ops, "/api/customers/hank/points");
+        var entries = hank["entries"]!.AsArray().Select(e => e!.AsObject()).ToList();
+        entries.Where(e => e["status"]!.GetValue<string>() == "credited").Select(e => e["entryId"]!.GetValue<string>()).Should().Equal(rewardId + "/approved/referrer");
+        hank["balance"]!.GetValue<long>().Should().Be(500);
+        hank["balance"]!.GetValue<long>().Should().Be(CreditedSum(entries));
+    }
+
+    private static long CreditedSum(IEnumerable<JsonObject> entries) =>
+        entries.Where(e => e["status"]!.GetValue<string>() == "credited").Sum(e => e["points"]!.GetValue<long>());
+
     private static (long Successes, long Trials) Rate(JsonObject kpis, string name) => (kpis[name]!["successes"]!.GetValue<long>(), kpis[name]!["trials"]!.GetValue<long>());
 
     private static async Task<JsonObject> EventuallyAsync(Func<Task<JsonObject>> read, Func<JsonObject, bool> done)

@@ -144,7 +144,9 @@ public sealed class SqliteJourneyStoreTests : IAsyncLifetime
         (await _store.ReadInstanceHistoryAsync("i1", 0, 10)).Entries.Should().ContainSingle().Which.Should().Be(entry);
         var points = await _store.ReadPointsAsync("c1");
         points.Select(p => (p.EntryId, p.Points)).Should().Equal(("i1/1/points", 10L), ("i1/3/referral/referee", 200L));
-        (await _store.ReadPointsAsync("c0")).Should().ContainSingle(p => p.Points == 500 && p.Status == PointsStatus.Credited);
+        (await _store.ReadPointsAsync("c0")).Should().BeEmpty("the referrer is credited by their own step, not by the referee's effect");
+        (await _store.ReadPendingEventsAsync()).Should().ContainSingle("the referrer's credit enters the inbox once, replays included")
+            .Which.Should().BeEquivalentTo(new { Id = "i1/3/referral/referrer", Type = "points.awarded", Subject = "c0" });
         (await _store.ReadCouponsAsync("c1")).Should().ContainSingle(c => c.Code == "FIRST20-AAAA" && c.Amount == 20m);
         (await _store.ReadMessagesAsync("c1", 10)).Should().ContainSingle().Which.Should().Be(sandboxed);
         (await _store.ReadTimersAsync("c1")).Should().ContainSingle();

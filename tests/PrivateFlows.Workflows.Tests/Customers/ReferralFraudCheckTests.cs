@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text.Json.Nodes;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
+using PrivateFlows.Workflows.Loyalty;
 using PrivateFlows.Workflows.Referrals;
 using PrivateFlows.Workflows.Tests.Support;
 
@@ -240,6 +241,52 @@ public class ReferralFraudCheckTests
         run.Profile.Points.Should().Be(89 + 200);
         run.Profile.ReferredBy!.Reward!.Status.Should().Be(ReferralRewardStatus.Approved);
         run.Event(Events.Make("ok2", EventTypes.ReferralRewardApproved, T0.AddDays(13))).Effects.OfType<RewardReferral>().Should().BeEmpty("approved once");
+    }
+
+    [Fact]
+    public void ReferrerCredit_PaidReward_CreditsTheReferrersOwnAccountOnceWhenReplayed()
+    {
+        var reward = Journey(Clean).Of<RewardReferral>().Single();
+        var credit = ReferrerCredit.For(reward, T0.AddYears(5))!;
+        credit.Should().BeEquivalentTo(new { Id = $"{reward.EffectId}/referrer", Type = EventTypes.PointsAwarded, Subject = Referrer, Time = reward.At!.Value });
+        var referrer = new Decide(People.EmilyChen(Referrer));
+
+        var first = referrer.Event(credit, credit.Time.AddSeconds(1));
+        var redelivered = referrer.Event(credit, credit.Time.AddMinutes(5));
+        var copy = referrer.Event(credit with { Id = "copy-of-the-credit" }, credit.Time.AddMinutes(6));
+
+        first.Effects.OfType<RecordPoints>().Should().ContainSingle().Which.Entry.Should().BeEquivalentTo(new
+        {
+            EntryId = $"{reward.EffectId}/referrer",
+            CustomerId = Referrer,
+            Points = 500L,
+            Rule = PointsRules.ReferralReferrer,
+            Reason = "referral reward for referring c1",
+        });
+        redelivered.Effects.OfType<RecordPoints>().Should().BeEmpty("the ledger entry id was posted already");
+        copy.Effects.OfType<RecordPoints>().Should().BeEmpty("the entry id, not the event id, keys the credit");
+        referrer.Profile.Points.Should().Be(500);
+        referrer.Ledger.Sum(e => e.Points).Should().Be(referrer.Profile.Points);
+    }
+
+    [Fact]
+    public void ReferrerCredit_HeldReward_NothingUntilApprovedThenOnce()
+    {
+        var run = Journey(Clean with { DeviceIds = ["ANDROID-5511"] });
+        var held = run.Of<RewardReferral>().Single();
+        ReferrerCredit.For(held, T0).Should().BeNull("a held reward credits the referrer only once ops approve it");
+
+        var approved = run.Event(Events.Make("ok1", EventTypes.ReferralRewardApproved, T0.AddDays(12), new JsonObject { ["rewardId"] = held.EffectId })).Effects.OfType<RewardReferral>().Single();
+        run.Event(Events.Make("ok2", EventTypes.ReferralRewardApproved, T0.AddDays(12).AddMinutes(1), new JsonObject { ["rewardId"] = held.EffectId })).Effects.OfType<RewardReferral>().Should().BeEmpty();
+        var credit = ReferrerCredit.For(approved, T0)!;
+        var referrer = new Decide(People.EmilyChen(Referrer));
+        referrer.Event(credit);
+        referrer.Event(credit);
+
+        credit.Id.Should().Be($"{held.EffectId}/approved/referrer");
+        credit.Time.Should().Be(T0.AddDays(12), "the approval's decision time");
+        referrer.Ledger.Should().ContainSingle().Which.Should().BeEquivalentTo(new { EntryId = $"{held.EffectId}/approved/referrer", Points = 500L, Rule = PointsRules.ReferralReferrer });
+        referrer.Profile.Points.Should().Be(500);
     }
 
     [Fact]

@@ -45,8 +45,11 @@ public sealed record CallWebhook(string EffectId, string CustomerId, string Inst
 
 /// <summary>
 /// A referral reward for both sides, paid or held for review. Ledger entries: <c>{EffectId}/referee</c> for the
-/// customer and <c>{EffectId}/referrer</c> for <see cref="ReferrerId"/>. A held reward that ops approve comes back
-/// as a second, paid <see cref="RewardReferral"/> with id <c>{held EffectId}/approved</c>.
+/// customer (its balance already includes a paid one) and, for a held reward, a held <c>{EffectId}/referrer</c> for
+/// <see cref="ReferrerId"/>. A paid reward credits the referrer through their own document: the runtime ingests
+/// <see cref="Referrals.ReferrerCredit.For"/> (a <c>points.awarded</c> event with id and ledger entry id
+/// <c>{EffectId}/referrer</c>) for the referrer. A held reward that ops approve comes back as a second, paid
+/// <see cref="RewardReferral"/> with id <c>{held EffectId}/approved</c>.
 /// </summary>
 public sealed record RewardReferral(string EffectId, string CustomerId, string InstanceId, string ReferrerId, long ReferrerPoints, long RefereePoints, bool Held, string? HoldReason) : Effect(EffectId, CustomerId)
 {
@@ -54,6 +57,8 @@ public sealed record RewardReferral(string EffectId, string CustomerId, string I
     public ImmutableArray<string> HoldCodes { get; init; } = [];
     /// <summary>When the referee's points expire under the loyalty program.</summary>
     public DateTimeOffset? RefereeExpiresAt { get; init; }
+    /// <summary>When the reward was decided: the time of the referrer's <c>points.awarded</c> event (null in outboxes written before it existed).</summary>
+    public DateTimeOffset? At { get; init; }
 }
 
 /// <summary>

@@ -490,6 +490,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         {
             HoldCodes = [.. holds.Select(h => h.Code).Distinct(StringComparer.Ordinal)],
             RefereeExpiresAt = expires,
+            At = Now,
         });
         ReferralDecision.Record(decision, new ReferralReward(effectId, _instance.InstanceId, referrer, reward.ReferrerPoints, reward.RefereePoints, held ? ReferralRewardStatus.Held : ReferralRewardStatus.Paid, Now)
         {

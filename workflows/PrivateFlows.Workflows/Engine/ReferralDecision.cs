@@ -47,6 +47,7 @@ internal static class ReferralDecision
         b.Effects.Add(new RewardReferral(effectId, customerId, reward.InstanceId, reward.ReferrerId, reward.ReferrerPoints, reward.RefereePoints, false, null)
         {
             RefereeExpiresAt = expires,
+            At = b.Now,
         });
         b.UpdateProfile(p => p with { ReferredBy = link with { Reward = reward with { Status = ReferralRewardStatus.Approved, Note = note } } });
         if (reward.RefereePoints != 0)

@@ -23,6 +23,7 @@ public static class PointsRules
     public const string Journey = "journey";
     /// <summary>The referee's side of a referral reward (written by the runtime from <c>RewardReferral</c>).</summary>
     public const string ReferralReferee = "referral-referee";
+    /// <summary>The referrer's side of a paid referral reward (posted by the referrer's own step from <c>Referrals.ReferrerCredit</c>'s <c>points.awarded</c>).</summary>
     public const string ReferralReferrer = "referral-referrer";
 
     public static string CheckInStep(int day) => day <= 1 ? CheckIn : $"{CheckIn}-day{day}";
