@@ -12,6 +12,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
     private readonly string _connectionString;
     private readonly SqliteConnection _writerConnection;
     private readonly SqliteWriter _writer;
+    private readonly SqliteCheckpointer _checkpointer;
     private readonly TimeProvider _clock;
     private readonly System.Collections.Concurrent.ConcurrentBag<CustomerReader> _customerReaders = [];
     private bool _disposed;
@@ -40,13 +41,15 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
             // A 64 MiB page cache and memory-mapped reads keep the hot pages (indexes, recent documents) out of read
             // syscalls; the WAL file is truncated back to 64 MiB when it is reset after a checkpoint.
             setup.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; " +
-                $"PRAGMA cache_size=-65536; PRAGMA mmap_size={MmapBytes}; PRAGMA journal_size_limit=67108864;";
+                $"PRAGMA cache_size=-65536; PRAGMA mmap_size={MmapBytes}; PRAGMA journal_size_limit=67108864; " +
+                "PRAGMA wal_autocheckpoint=0;"; // checkpoints run beside the writer (SqliteCheckpointer), not inside its commits
             setup.ExecuteNonQuery();
             setup.CommandText = SqliteSchema.Create;
             setup.ExecuteNonQuery();
         }
 
         _writer = new SqliteWriter(_writerConnection, settings.MaxWritesPerTransaction);
+        _checkpointer = new SqliteCheckpointer(_connectionString);
     }
 
     /// <summary>Memory-mapped I/O per connection (reads come from the OS page cache without a syscall per page).</summary>
@@ -91,6 +94,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
         if (_disposed) return;
         _disposed = true;
         await _writer.DisposeAsync().ConfigureAwait(false);
+        await _checkpointer.DisposeAsync().ConfigureAwait(false);
         while (_customerReaders.TryTake(out var reader)) reader.Dispose();
         await _writerConnection.DisposeAsync().ConfigureAwait(false);
         SqliteConnection.ClearPool(new SqliteConnection(_connectionString));

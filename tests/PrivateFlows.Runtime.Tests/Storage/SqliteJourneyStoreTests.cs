@@ -77,6 +77,22 @@ public sealed class SqliteJourneyStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DisposeAsync_AfterManyCommits_LeavesAnEmptyWalAndKeepsTheData()
+    {
+        var path = _folder.File("wal/store.db");
+        var store = new SqliteJourneyStore(Options.Create(new SqliteOptions { Path = path }), _clock);
+        await Task.WhenAll(Enumerable.Range(0, 300).Select(i => store.CommitStepAsync(new StepCommit(CustomerDocument.New($"c{i}"), 0))));
+        new FileInfo(path + "-wal").Length.Should().BeGreaterThan(0, "commits go to the WAL first");
+
+        await store.DisposeAsync();
+
+        var wal = new FileInfo(path + "-wal");
+        (wal.Exists ? wal.Length : 0).Should().Be(0, "the store checkpoints and truncates the WAL when it closes");
+        await using var reopened = new SqliteJourneyStore(Options.Create(new SqliteOptions { Path = path }), _clock);
+        (await reopened.ReadCustomerAsync("c299")).Should().NotBeNull();
+    }
+
+    [Fact]
     public async Task A_failing_write_fails_alone_in_a_group_commit()
     {
         await _store.CommitStepAsync(new StepCommit(CustomerDocument.New("taken"), 0));

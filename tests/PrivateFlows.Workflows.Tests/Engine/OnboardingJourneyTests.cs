@@ -86,6 +86,18 @@ public class OnboardingJourneyTests
     }
 
     [Fact]
+    public void Simulate_InstanceEnded_KeepsTheEntryEventIdButDropsItsPayload()
+    {
+        var result = Sim.Run(Journey, Lin, Later, Events.Registered("r1", T0));
+
+        var ended = result.FinalState.Instances.Should().ContainSingle().Subject;
+        ended.Status.Should().Be(InstanceStatus.Ended);
+        ended.EntryEvent.Id.Should().Be("r1");
+        ended.EntryEvent.Type.Should().Be(EventTypes.Registered);
+        ended.EntryEvent.Data.Should().BeEmpty("an ended instance never reads its entry payload again, and it would only grow the document");
+    }
+
+    [Fact]
     public void Simulate_NeverOrders_GoalWindowClosesAndCompletesOnDay14()
     {
         var result = Sim.Run(Journey, Lin, Later, Events.Registered("r1", T0));

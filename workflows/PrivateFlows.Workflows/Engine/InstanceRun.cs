@@ -519,7 +519,13 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
     {
         CancelTimer();
         if (outcome != InstanceOutcome.Completed) DropDeferredSends(OutcomeWord(outcome));
-        _instance = _instance with { Status = InstanceStatus.Ended, Outcome = outcome, EndedAt = Now, Waiting = null };
+        // An ended instance stays on the customer for a while (re-entry, explain, cancel says "already ended"), but its
+        // entry event's payload is no longer read; dropping it keeps the document small (history keeps the event id).
+        _instance = _instance with
+        {
+            Status = InstanceStatus.Ended, Outcome = outcome, EndedAt = Now, Waiting = null,
+            EntryEvent = _instance.EntryEvent with { Data = [] },
+        };
         decision.Effects.Add(new CompleteInstance(EffectId("complete"), _instance.CustomerId, _instance.InstanceId, _journey.Name, outcome, _instance.Variant));
         History(kind, _instance.StepId, $"{outcome.ToString().ToLowerInvariant()}: {detail}");
     }
