@@ -18,8 +18,11 @@ public sealed partial class CosmosJourneyStore
         public static readonly CustomerSide Empty = new(0, [], null);
     }
 
-    /// <summary>What this instance last saw of a customer item: its version, ETag and store-side fields.</summary>
-    internal sealed record CachedCustomer(long Version, string ETag, CustomerSide Side);
+    /// <summary>
+    /// What this instance last saw of a customer item: its version, ETag and store-side fields, and what the step index
+    /// holds for its in-flight instances when this instance wrote that (null: unknown, the next write resyncs).
+    /// </summary>
+    internal sealed record CachedCustomer(long Version, string ETag, CustomerSide Side, ImmutableDictionary<string, IndexedStep>? Steps = null);
 
     public async Task<CustomerDocument?> ReadCustomerAsync(string customerId, CancellationToken cancellationToken = default)
     {
@@ -121,6 +124,9 @@ public sealed partial class CosmosJourneyStore
         var next = expected + 1;
         var item = new CustomerItem(CosmosKeys.CustomerId(customerId), customerId, next, document.PendingEffects.Length, side.HistorySeq, side.Timers, side.Referral,
             CosmosTime.Text(Now), JsonSerializer.SerializeToElement(document, RuntimeJson.Options));
+        // What the step index holds for the version being replaced, when this instance knows (CosmosJourneyStore.Steps.cs).
+        var indexed = expected == 0 ? ImmutableDictionary<string, IndexedStep>.Empty
+            : _customerItems.TryGet(customerId, out var known) && known.Version == expected ? known.Steps : null;
         var (status, newEtag) = expected == 0
             ? await CreateAsync(_customers, "customer.create", item, Key(customerId), cancellationToken).ConfigureAwait(false)
             : await ReplaceAsync(_customers, "customer.replace", item.Id, item, Key(customerId), etag, cancellationToken).ConfigureAwait(false);
@@ -132,6 +138,8 @@ public sealed partial class CosmosJourneyStore
 
         _customerItems.Remember(customerId, new CachedCustomer(next, newEtag, side));
         RememberOwners(document);
+        var steps = await IndexStepsAsync(document, next, indexed, cancellationToken).ConfigureAwait(false);
+        if (steps is not null && _customerItems.TryGet(customerId, out var written) && written.Version == next) _customerItems.Remember(customerId, written with { Steps = steps });
         return document with { Version = next };
     }
 
@@ -147,7 +155,9 @@ public sealed partial class CosmosJourneyStore
 
     private CachedCustomer Remember(CustomerItem item, string? etag)
     {
-        var cached = new CachedCustomer(item.V, etag ?? "", new CustomerSide(item.HistorySeq, [.. item.Timers ?? []], item.Referral));
+        // A read of the version this instance wrote keeps what it knows of the step index.
+        var steps = _customerItems.TryGet(item.CustomerId, out var known) && known.Version == item.V ? known.Steps : null;
+        var cached = new CachedCustomer(item.V, etag ?? "", new CustomerSide(item.HistorySeq, [.. item.Timers ?? []], item.Referral), steps);
         _customerItems.Remember(item.CustomerId, cached);
         foreach (var timer in cached.Side.Timers) _timerBuckets.Remember(timer.TimerId, (item.CustomerId, timer.Bucket));
         return cached;

@@ -24,6 +24,8 @@ public sealed partial class CosmosJourneyStore
                 await DeleteTimerAsync(timer.TimerId, timer.Bucket, cancellationToken, lookUp: false).ConfigureAwait(false);
             }
 
+            await EraseStepsAsync(item, cancellationToken).ConfigureAwait(false); // CosmosJourneyStore.Steps.cs
+
             if (item.Referral is { } referral)
             {
                 await DeleteAsync(_customers, "referral.delete", CosmosKeys.Id(CosmosKeys.Referral, customerId), Key(referral.ReferrerId), cancellationToken).ConfigureAwait(false);

@@ -154,11 +154,11 @@ public sealed partial class CosmosJourneyStore
 
     private static FactItem ToItem(JourneyFact f, string factId, string instanceId) => new(
         CosmosKeys.Id(FactType, factId), FactPartition(f.Journey, Shard(instanceId)), instanceId, f.Journey, Name(f.Kind), CosmosTime.Text(f.At), f.Version, f.Variant, f.Channel,
-        f.Amount == 0m ? null : f.Amount.ToString(CultureInfo.InvariantCulture), f.Outcome is { } o ? Name(o) : null);
+        f.Amount == 0m ? null : f.Amount.ToString(CultureInfo.InvariantCulture), f.Outcome is { } o ? Name(o) : null, f.Step);
 
     private static JourneyFact ToFact(FactItem i) => new(
         i.Id, i.InstanceId, i.Journey, Parse<JourneyFactKind>(i.Kind), CosmosTime.Parse(i.At), i.Version, i.Variant, i.Channel,
-        i.Amount is null ? 0m : decimal.Parse(i.Amount, CultureInfo.InvariantCulture), i.Outcome is null ? null : Parse<InstanceOutcome>(i.Outcome));
+        i.Amount is null ? 0m : decimal.Parse(i.Amount, CultureInfo.InvariantCulture), i.Outcome is null ? null : Parse<InstanceOutcome>(i.Outcome), i.Step);
 
     private static DeclaredWinner ToWinner(WinnerItem w) => new(w.Name, w.Variant, w.Confidence, w.Metric, CosmosTime.Parse(w.DeclaredAt));
 
@@ -175,7 +175,7 @@ public sealed partial class CosmosJourneyStore
 }
 
 /// <summary><c>history</c>, partition <c>facts|{journey}|{shard}</c>: one anonymous journey fact (no customer id).</summary>
-internal sealed record FactItem(string Id, string CustomerId, string InstanceId, string Journey, string Kind, string At, string? Version, string? Variant, string? Channel, string? Amount, string? Outcome)
+internal sealed record FactItem(string Id, string CustomerId, string InstanceId, string Journey, string Kind, string At, string? Version, string? Variant, string? Channel, string? Amount, string? Outcome, string? Step = null)
 {
     public string Type => CosmosJourneyStore.FactType;
 }

@@ -107,6 +107,25 @@ public sealed class DashboardTests(DashboardFixture fixture)
         await Expect(page.Locator(".side-panel")).ToContainTextAsync("wait 2d");
         await DashboardFixture.ScreenshotAsync(page, "journey-graph");
 
+        // The funnel goes entered → each step in the journey's order → converted: all three reached the send and the
+        // wait, nobody the end yet (the whole row above dropped off there).
+        await page.GotoAsync("/#/funnels/dash-welcome");
+        var funnel = page.Locator("#funnel-card .funnel-block");
+        await Expect(funnel).ToHaveCountAsync(1);
+        await Expect(funnel.Locator(".funnel-row")).ToHaveCountAsync(5);
+        await Expect(funnel.Locator(".funnel-row[data-stage='entered'] .funnel-value")).ToContainTextAsync("3");
+        await Expect(funnel.Locator(".funnel-row[data-stage='step:hello'] .funnel-value")).ToHaveTextAsync(new Regex("^3 "));
+        await Expect(funnel.Locator(".funnel-row[data-stage='step:wait-2d'] .funnel-value")).ToHaveTextAsync(new Regex("^3 "));
+        await Expect(funnel.Locator(".funnel-row[data-stage='step:done'] .funnel-value")).ToHaveTextAsync(new Regex("^0 "));
+        await Expect(funnel.Locator(".funnel-row[data-stage='step:done'] .funnel-drop")).ToContainTextAsync("3 (100%) dropped off");
+        (await funnel.Locator(".funnel-row .funnel-label").AllTextContentsAsync()).Should().Equal("Entered", "hello", "wait-2d", "done", "Converted");
+        await DashboardFixture.ScreenshotAsync(page, "funnel-steps");
+
+        // And the graph still counts them where they wait.
+        await page.GotoAsync("/#/journeys/dash-welcome");
+        await Expect(page.Locator("svg.journey-graph g.node[data-step='wait-2d']")).ToHaveAttributeAsync("data-count", "3", new() { Timeout = (float)LiveCountWait.TotalMilliseconds });
+        await Expect(page.Locator("[data-stat='active'] .stat-value")).ToHaveTextAsync("3");
+
         // The built-in onboarding journey counts the same registrations at its first wait.
         await page.GotoAsync("/#/journeys/onboarding");
         await Expect(page.Locator("svg.journey-graph g.node[data-step='wait-1d']")).ToHaveAttributeAsync("data-count", new Regex("^([3-9]|\\d{2,})$"), new() { Timeout = (float)LiveCountWait.TotalMilliseconds });

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Globalization;
 using System.Text.Json;
@@ -19,14 +18,12 @@ namespace PrivateFlows.Functions.Api;
 
 /// <summary>
 /// The web dashboard (static files in <c>wwwroot/</c>, served at <c>/</c>) and the few read-only endpoints only it
-/// needs: a journey drawn as a graph with live counts per step, validation with structured diagnostics, simulation of
+/// needs: a journey drawn as a graph with live counts per step (from the store's step index,
+/// <see cref="IJourneyStore.CountInstancesByStepAsync"/>), validation with structured diagnostics, simulation of
 /// unpublished YAML, example inputs, timers due and throughput. Same roles as the rest of the API.
 /// </summary>
 public static class DashboardEndpoints
 {
-    /// <summary>How many timers the live-count scan reads at most (each names a customer whose document is read).</summary>
-    public const int MaxScannedTimers = 50_000;
-
     public sealed record GraphNode(string Id, string Kind, string Label, string Detail, int? Line, bool Waits, long Count, long Faulted, long AllVersions);
 
     public sealed record GraphEdge(string From, string To, string? Label, string Kind);
@@ -50,11 +47,12 @@ public static class DashboardEndpoints
         IReadOnlyList<GraphEdge> Edges,
         CountsInfo Counts);
 
-    public sealed record CountsInfo(DateTimeOffset At, bool Complete, int CustomersScanned, long Active, long Faulted);
+    /// <summary>The live counts' totals for the version drawn (in-flight instances, from the store's step index).</summary>
+    public sealed record CountsInfo(DateTimeOffset At, long Active, long Faulted);
 
     public sealed record StepCount(string Journey, string Version, string? Step, long Active, long Faulted);
 
-    public sealed record CountsView(DateTimeOffset At, bool Complete, int CustomersScanned, IReadOnlyList<StepCount> Steps);
+    public sealed record CountsView(DateTimeOffset At, IReadOnlyList<StepCount> Steps);
 
     public sealed record DiagnosticView(string Path, int Line, int Column, string Severity, string Code, string Message, string Text);
 
@@ -95,13 +93,12 @@ public static class DashboardEndpoints
             OnPrepareResponse = c => c.Context.Response.Headers.CacheControl = "no-cache",
         });
 
-        var counts = new LiveCounts(app.Services.GetRequiredService<IJourneyStore>());
         var throughput = new ThroughputMonitor(app.Services.GetRequiredService<IMeterFactory>());
         app.Lifetime.ApplicationStopping.Register(throughput.Dispose);
 
         var group = app.MapGroup("/api/dashboard").WithTags("dashboard");
 
-        group.MapGet("/journeys/{name}/graph", async Task<Results<Ok<JourneyGraphView>, ProblemHttpResult>> (string name, string? version, JourneyCatalog catalog, CancellationToken ct) =>
+        group.MapGet("/journeys/{name}/graph", async Task<Results<Ok<JourneyGraphView>, ProblemHttpResult>> (string name, string? version, JourneyCatalog catalog, IJourneyStore store, TimeProvider clock, CancellationToken ct) =>
             {
                 if (!catalog.Published.TryGetValue(name, out var versions) || versions.IsEmpty) return Problems.NotFound("Journey not found", $"no journey '{name}'");
                 var chosen = string.IsNullOrWhiteSpace(version) ? versions[^1]
@@ -109,18 +106,22 @@ public static class DashboardEndpoints
                 if (chosen is null) return Problems.NotFound("Version not found", $"journey '{name}' has no version '{version}'");
                 var definition = catalog.Find(chosen.Version)?.Definition;
                 if (definition is null) return Problems.NotFound("Version not loaded", $"version {chosen.Number} of '{name}' is not loaded");
-                var snapshot = await counts.GetAsync(ct);
-                return TypedResults.Ok(Graph(definition, chosen.Version, chosen.Number, chosen.Version == versions[^1].Version, snapshot));
+                var counts = await store.CountInstancesByStepAsync(name, null, ct); // every version: the graph also shows all versions' counts
+                return TypedResults.Ok(Graph(definition, chosen.Version, chosen.Number, chosen.Version == versions[^1].Version, counts, clock.GetUtcNow()));
             })
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithSummary("A journey version as a graph (nodes with kind, label, source line and live counts; labelled edges)");
 
-        group.MapGet("/counts", async (CancellationToken ct) =>
+        group.MapGet("/counts", async (JourneyCatalog catalog, IJourneyStore store, TimeProvider clock, CancellationToken ct) =>
             {
-                var s = await counts.GetAsync(ct);
-                return TypedResults.Ok(new CountsView(s.At, s.Complete, s.CustomersScanned,
-                    [.. s.Counts.Select(kv => new StepCount(kv.Key.Journey, kv.Key.Version, kv.Key.Step, kv.Value.Active, kv.Value.Faulted))
-                        .OrderBy(c => c.Journey, StringComparer.Ordinal).ThenBy(c => c.Version, StringComparer.Ordinal).ThenBy(c => c.Step, StringComparer.Ordinal)]));
+                var steps = new List<StepCount>();
+                foreach (var journey in catalog.Published.Keys.Order(StringComparer.Ordinal))
+                {
+                    var counts = await store.CountInstancesByStepAsync(journey, null, ct);
+                    steps.AddRange(counts.Select(c => new StepCount(c.Journey, c.Version, c.Step, c.Active, c.Faulted)));
+                }
+
+                return TypedResults.Ok(new CountsView(clock.GetUtcNow(), steps));
             })
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithSummary("Active and faulted instances per journey, version and current step (live counts)");
@@ -134,7 +135,7 @@ public static class DashboardEndpoints
                 if (version is null) return TypedResults.Ok(new ValidateResult(false, null, null, null, diagnostics, null));
                 var same = catalog.Published.GetValueOrDefault(version.Name, []).FirstOrDefault(v => v.Version == version.Version);
                 return TypedResults.Ok(new ValidateResult(true, version.Name, version.Version, same?.Number, diagnostics,
-                    Graph(version.Definition, version.Version, same?.Number ?? 0, false, LiveCounts.Snapshot.Empty)));
+                    Graph(version.Definition, version.Version, same?.Number ?? 0, false, [], DateTimeOffset.UnixEpoch)));
             })
             .RequireAuthorization(Roles.Marketer)
             .WithSummary("Validate journey YAML without publishing: diagnostics with line and column, and the graph when valid");
@@ -166,16 +167,16 @@ public static class DashboardEndpoints
 
     // ── graph ──────────────────────────────────────────────────────────────
 
-    internal static JourneyGraphView Graph(JourneyDefinition journey, string? version, int number, bool latest, LiveCounts.Snapshot snapshot)
+    internal static JourneyGraphView Graph(JourneyDefinition journey, string? version, int number, bool latest, IReadOnlyList<InstanceStepCount> counts, DateTimeOffset countedAt)
     {
         var nodes = new List<GraphNode>();
         var edges = new List<GraphEdge>();
         var extra = new List<GraphNode>();
         const string Entry = "__entry", End = "__end", Holdout = "__holdout";
 
-        long CountOf(string? step, bool faulted, bool anyVersion) => snapshot.Counts
-            .Where(kv => kv.Key.Journey == journey.Name && kv.Key.Step == step && (anyVersion || kv.Key.Version == version))
-            .Sum(kv => faulted ? kv.Value.Faulted : kv.Value.Active);
+        long CountOf(string? step, bool faulted, bool anyVersion) => counts
+            .Where(c => c.Journey == journey.Name && c.Step == step && (anyVersion || c.Version == version))
+            .Sum(c => faulted ? c.Faulted : c.Active);
 
         var entryLabel = string.Join(" / ", journey.Entry.Events);
         nodes.Add(new GraphNode(Entry, "entry", "entry", entryLabel, journey.Entry.At.Line > 0 ? journey.Entry.At.Line : null, false, 0, 0, 0));
@@ -218,8 +219,8 @@ public static class DashboardEndpoints
         nodes.AddRange(extra);
 
         // Instances whose step is unknown to this version (e.g. between steps) still count in the totals.
-        var active = snapshot.Counts.Where(kv => kv.Key.Journey == journey.Name && kv.Key.Version == version).Sum(kv => kv.Value.Active);
-        var faulted = snapshot.Counts.Where(kv => kv.Key.Journey == journey.Name && kv.Key.Version == version).Sum(kv => kv.Value.Faulted);
+        var active = counts.Where(c => c.Journey == journey.Name && c.Version == version).Sum(c => c.Active);
+        var faulted = counts.Where(c => c.Journey == journey.Name && c.Version == version).Sum(c => c.Faulted);
         return new JourneyGraphView(
             journey.Name,
             journey.Title,
@@ -233,7 +234,7 @@ public static class DashboardEndpoints
             [.. journey.Exits.Select(e => new GraphExit(e.Event, e.Condition))],
             nodes,
             edges,
-            new CountsInfo(snapshot.At, snapshot.Complete, snapshot.CustomersScanned, active, faulted));
+            new CountsInfo(countedAt, active, faulted));
 
         void Next(Step from, string? to, string? label, string kind)
         {
@@ -369,61 +370,6 @@ public static class DashboardEndpoints
 
     private static string? BuiltInFolder(JourneyOptions options) =>
         string.IsNullOrWhiteSpace(options.Path) ? null : Path.GetFullPath(options.Path, AppContext.BaseDirectory);
-
-    // ── live counts ────────────────────────────────────────────────────────
-
-    /// <summary>
-    /// Active instances per journey, version and step. The store has no "all instances" query yet, so this reads the
-    /// timer index (every waiting instance has a timer) and then each of those customers' documents; the result is
-    /// cached for a few seconds. Faulted instances are counted when their customer also has a timer.
-    /// </summary>
-    internal sealed class LiveCounts(IJourneyStore store)
-    {
-        private static readonly TimeSpan Fresh = TimeSpan.FromSeconds(2);
-        private readonly SemaphoreSlim _gate = new(1, 1);
-        private Snapshot? _last;
-
-        public sealed record Key(string Journey, string Version, string? Step);
-
-        public sealed record Tally(long Active, long Faulted);
-
-        public sealed record Snapshot(DateTimeOffset At, bool Complete, int CustomersScanned, IReadOnlyDictionary<Key, Tally> Counts)
-        {
-            public static readonly Snapshot Empty = new(DateTimeOffset.UnixEpoch, true, 0, new Dictionary<Key, Tally>());
-        }
-
-        public async Task<Snapshot> GetAsync(CancellationToken cancellationToken)
-        {
-            if (_last is { } last && DateTimeOffset.UtcNow - last.At < Fresh) return last;
-            await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                if (_last is { } again && DateTimeOffset.UtcNow - again.At < Fresh) return again;
-                var timers = await store.ReadEarliestTimersAsync(MaxScannedTimers, cancellationToken).ConfigureAwait(false);
-                var customers = timers.Select(t => t.CustomerId).Distinct(StringComparer.Ordinal).ToList();
-                var tallies = new ConcurrentDictionary<Key, Tally>();
-                await Parallel.ForEachAsync(customers, new ParallelOptions { MaxDegreeOfParallelism = 8, CancellationToken = cancellationToken }, async (customerId, ct) =>
-                {
-                    var document = await store.ReadCustomerAsync(customerId, ct).ConfigureAwait(false);
-                    if (document is null) return;
-                    foreach (var i in document.State.Instances)
-                    {
-                        if (i.Status == InstanceStatus.Ended) continue;
-                        var faulted = i.Status == InstanceStatus.Faulted;
-                        tallies.AddOrUpdate(new Key(i.Journey, i.Version, i.StepId),
-                            _ => new Tally(faulted ? 0 : 1, faulted ? 1 : 0),
-                            (_, t) => new Tally(t.Active + (faulted ? 0 : 1), t.Faulted + (faulted ? 1 : 0)));
-                    }
-                }).ConfigureAwait(false);
-                _last = new Snapshot(DateTimeOffset.UtcNow, timers.Count < MaxScannedTimers, customers.Count, tallies);
-                return _last;
-            }
-            finally
-            {
-                _gate.Release();
-            }
-        }
-    }
 
     // ── throughput ─────────────────────────────────────────────────────────
 

@@ -20,7 +20,6 @@ public sealed class InsightsRefresher(
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task? _loop;
-    private volatile bool _disposed;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -36,20 +35,30 @@ public sealed class InsightsRefresher(
         _loop = Task.Run(() => LoopAsync(_stopping.Token), CancellationToken.None);
     }
 
+    /// <summary>
+    /// Cancels the loop and waits for it (until the host gives up waiting). Safe in any order with <see cref="Dispose"/>
+    /// and more than once: a host stopped twice at once (WebApplication.Run and its test factory both stop it) may
+    /// call it after disposal.
+    /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        if (_disposed) return;
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null) await Task.WhenAny(_loop, Task.Delay(Timeout.Infinite, cancellationToken)).ConfigureAwait(false);
+        if (_loop is null) return;
+        try
+        {
+            await _loop.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // the host gave up waiting
+        }
     }
 
-    public void Dispose()
-    {
-        if (_disposed) return;
-        _disposed = true;
-        _stopping.Cancel();
-        _stopping.Dispose();
-    }
+    /// <summary>
+    /// Cancels the loop. <c>_stopping</c> is not disposed (as in <see cref="Processing.CustomerQueues"/>): StopAsync may
+    /// still come after this, and a cancellation source without timers holds nothing to release.
+    /// </summary>
+    public void Dispose() => _stopping.Cancel();
 
     /// <summary>One pass: winner rules, then quintile cut points.</summary>
     public async Task RefreshAsync(CancellationToken cancellationToken)

@@ -38,6 +38,7 @@ public static class JourneyFacts
                 _ => null,
             };
             if (fact is not null) (facts ??= []).Add(fact);
+            if (effect is RecordHistory { Entry: { Step: { } step } entry }) (facts ??= []).Add(Reached(entry, step));
         }
 
         return facts ?? (IReadOnlyList<JourneyFact>)[];
@@ -56,6 +57,17 @@ public static class JourneyFacts
         HistoryKind.Suppressed => new JourneyFact(e.EntryId, e.InstanceId, e.Journey, JourneyFactKind.Suppressed, e.Time),
         _ => null,
     };
+
+    /// <summary>
+    /// Every step the decider runs writes a history entry naming it (waiting, sent, branched, action, ended there …),
+    /// so the first entry naming a step marks the instance's arrival there. The fact id is the instance and the step:
+    /// an instance that comes back to a step (a loop) or a replay writes no second fact.
+    /// </summary>
+    private static JourneyFact Reached(HistoryEntry e, string step) =>
+        new(ReachedId(e.InstanceId, step), e.InstanceId, e.Journey, JourneyFactKind.Reached, e.Time, Step: step);
+
+    /// <summary>The id of the fact that <paramref name="instanceId"/> reached <paramref name="step"/>.</summary>
+    public static string ReachedId(string instanceId, string step) => $"{instanceId}/reached/{step}";
 
     private static JourneyFact Ended(CustomerState state, CompleteInstance done, DateTimeOffset at)
     {
@@ -105,6 +117,7 @@ public static class JourneyFacts
             var ended = list.Where(f => f.Kind == JourneyFactKind.Ended).OrderBy(f => f.At).LastOrDefault();
             var variant = list.Where(f => f.Kind == JourneyFactKind.Variant).OrderBy(f => f.At).LastOrDefault()?.Variant ?? ended?.Variant;
             var sent = list.Where(f => f.Kind == JourneyFactKind.Sent).ToList();
+            var reached = list.Where(f => f.Kind == JourneyFactKind.Reached && f.Step is not null).Select(f => f.Step!).Distinct(StringComparer.Ordinal).ToImmutableArray();
             var byChannel = sent.GroupBy(f => f.Channel ?? "").ToImmutableSortedDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
             var summary = new InstanceSummary(
                 entered.Journey,
@@ -115,7 +128,10 @@ public static class JourneyFacts
                 sent.Count,
                 list.Count(f => f.Kind == JourneyFactKind.Suppressed),
                 ended?.Outcome == InstanceOutcome.Converted ? ended.Amount : 0m,
-                list.Where(f => f.Kind == JourneyFactKind.Coupon).Sum(f => f.Amount));
+                list.Where(f => f.Kind == JourneyFactKind.Coupon).Sum(f => f.Amount))
+            {
+                Reached = reached,
+            };
             tallies.Add(new InstanceTally(summary, byChannel, ended?.At));
         }
 

@@ -80,7 +80,8 @@ public sealed class JourneyInsights(
     private JourneyReport Report(string journey, IReadOnlyList<JourneyFacts.InstanceTally> tallies, WinnerRule? rule, DeclaredWinner? declared, IReadOnlyList<JourneyFact> facts)
     {
         var confidence = rule is null ? 0.95 : rule.Confidence / 100.0;
-        var stats = JourneyStats.Compute(journey, tallies.Select(t => t.Summary), 0m, confidence);
+        var stats = JourneyStats.Compute(journey, tallies.Select(t => t.Summary), 0m, confidence,
+            version => catalog.Find(version)?.Definition.Steps.Select(s => s.Id).ToList());
 
         // Message cost per channel (JourneyStats knows one price only), then ROI on the full cost.
         var settings = costs.Value;

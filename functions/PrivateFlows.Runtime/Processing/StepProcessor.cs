@@ -99,6 +99,7 @@ public sealed class StepProcessor(
                 AppliedEffects = local.Count > 0 ? local : [],
                 Messages = local.Count > 0 ? messages : [],
                 AppliedAt = clock.GetUtcNow(),
+                Previous = document,
             };
             var committed = await store.CommitStepAsync(commit, cancellationToken).ConfigureAwait(false);
             if (local.Count > 0) dispatcher.Committed(local);
@@ -106,7 +107,7 @@ public sealed class StepProcessor(
             return new StepOutcome(StepResult.Processed, committed, decision.Effects);
         }
 
-        var stored = await store.CommitStepAsync(new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId), cancellationToken).ConfigureAwait(false);
+        var stored = await store.CommitStepAsync(new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId) { Previous = document }, cancellationToken).ConfigureAwait(false);
         stored = await dispatcher.DispatchAsync(stored, cancellationToken).ConfigureAwait(false);
         return new StepOutcome(StepResult.Processed, stored, decision.Effects);
     }

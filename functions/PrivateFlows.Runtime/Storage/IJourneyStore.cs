@@ -108,6 +108,14 @@ public interface IJourneyStore
     /// </summary>
     Task<IReadOnlyList<JourneyFact>> ReadJourneyFactsAsync(string journey, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// How many in-flight (not ended) instances of <paramref name="journey"/> are at each step, per version (only
+    /// <paramref name="version"/> when given): the live counts of the journey graph. Read from an index the store keeps
+    /// with every customer commit, so it costs in proportion to the journey's steps or in-flight instances, never a scan
+    /// of all customers. Rows with no instances are left out; ordered by version, then step (ordinal).
+    /// </summary>
+    Task<IReadOnlyList<InstanceStepCount>> CountInstancesByStepAsync(string journey, string? version = null, CancellationToken cancellationToken = default);
+
     /// <summary>Whether <see cref="EraseCustomerAsync"/> left a tombstone for the id (late inputs for it are dropped, not processed).</summary>
     Task<bool> IsErasedAsync(string customerId, CancellationToken cancellationToken = default);
 

@@ -13,6 +13,7 @@ namespace PrivateFlows.Runtime.Storage;
 /// <param name="Variant">Split variant or <c>holdout</c>; set on <see cref="JourneyFactKind.Variant"/> and <see cref="JourneyFactKind.Ended"/>.</param>
 /// <param name="Channel">Set on <see cref="JourneyFactKind.Sent"/> (message cost per channel).</param>
 /// <param name="Amount">Coupon face value (<see cref="JourneyFactKind.Coupon"/>) or attributed revenue (<see cref="JourneyFactKind.Ended"/> as converted).</param>
+/// <param name="Step">The step id; set on <see cref="JourneyFactKind.Reached"/>.</param>
 public sealed record JourneyFact(
     string FactId,
     string InstanceId,
@@ -23,7 +24,8 @@ public sealed record JourneyFact(
     string? Variant = null,
     string? Channel = null,
     decimal Amount = 0m,
-    InstanceOutcome? Outcome = null);
+    InstanceOutcome? Outcome = null,
+    string? Step = null);
 
 public enum JourneyFactKind
 {
@@ -39,7 +41,16 @@ public enum JourneyFactKind
     Coupon,
     /// <summary>The instance ended (outcome; revenue when converted).</summary>
     Ended,
+    /// <summary>The instance arrived at a step (step id); one fact per instance and step, however often it comes back.</summary>
+    Reached,
 }
+
+/// <summary>
+/// In-flight instances of a journey version at one step: <see cref="Active"/> ones (running or waiting there) and
+/// <see cref="Faulted"/> ones (stopped there by an error, waiting for a retry or cancel). Ended instances are not counted.
+/// </summary>
+/// <param name="Step">The instance's current step; null for an instance between steps (e.g. not started yet).</param>
+public sealed record InstanceStepCount(string Journey, string Version, string? Step, long Active, long Faulted);
 
 /// <summary>An A/B winner declared from journey statistics; new entries of the journey's split go to <see cref="Variant"/>.</summary>
 public sealed record DeclaredWinner(string Journey, string Variant, double Confidence, string Metric, DateTimeOffset DeclaredAt);

@@ -93,6 +93,7 @@ public sealed partial class SqliteJourneyStore
         return _writer.WriteAsync(scope =>
         {
             var stored = Replace(scope, commit.Document, commit.ExpectedVersion, json, at);
+            IndexInstanceSteps(scope, commit); // SqliteJourneyStore.Steps.cs
             if (commit.EventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id", ("$id", commit.EventId));
             if (commit.FiredTimerId is not null) scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", commit.FiredTimerId));
             if (commit.Document.State.Profile.ReferredBy is { } referral)
@@ -133,7 +134,7 @@ public sealed partial class SqliteJourneyStore
             removed += scope.Execute("DELETE FROM customers WHERE id = $id", ("$id", customerId));
             removed += scope.Execute("DELETE FROM referrals WHERE referee_id = $id OR referrer_id = $id", ("$id", customerId));
 
-            foreach (var table in new[] { "events", "timers", "history", "poison", "messages", "points_ledger", "coupons" })
+            foreach (var table in new[] { "events", "timers", "history", "poison", "messages", "points_ledger", "coupons", "instance_steps" })
             {
                 removed += scope.Execute($"DELETE FROM {table} WHERE customer_id = $id", ("$id", customerId));
             }

@@ -10,8 +10,8 @@ namespace PrivateFlows.Runtime.Storage;
 public sealed partial class SqliteJourneyStore
 {
     private const string InsertFact = """
-        INSERT INTO journey_facts (id, instance_id, journey, kind, at, version, variant, channel, amount, outcome)
-        VALUES ($id, $instance, $journey, $kind, $at, $version, $variant, $channel, $amount, $outcome)
+        INSERT INTO journey_facts (id, instance_id, journey, kind, at, version, variant, channel, amount, outcome, step)
+        VALUES ($id, $instance, $journey, $kind, $at, $version, $variant, $channel, $amount, $outcome, $step)
         ON CONFLICT (id) DO NOTHING
         """;
 
@@ -27,7 +27,7 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<JourneyFact>> ReadJourneyFactsAsync(string journey, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<JourneyFact>>(Read(c => Query(c,
-            "SELECT id, instance_id, journey, kind, at, version, variant, channel, amount, outcome FROM journey_facts WHERE journey = $journey",
+            "SELECT id, instance_id, journey, kind, at, version, variant, channel, amount, outcome, step FROM journey_facts WHERE journey = $journey",
             MapFact, ("$journey", journey))));
 
     public Task<bool> IsErasedAsync(string customerId, CancellationToken cancellationToken = default) =>
@@ -78,7 +78,7 @@ public sealed partial class SqliteJourneyStore
         {
             scope.Execute(InsertFact, ("$id", f.FactId), ("$instance", f.InstanceId), ("$journey", f.Journey), ("$kind", Name(f.Kind)), ("$at", StoredTime.Text(f.At)),
                 ("$version", f.Version), ("$variant", f.Variant), ("$channel", f.Channel), ("$amount", f.Amount == 0m ? null : f.Amount.ToString(CultureInfo.InvariantCulture)),
-                ("$outcome", f.Outcome is { } o ? Name(o) : null));
+                ("$outcome", f.Outcome is { } o ? Name(o) : null), ("$step", f.Step));
         }
     }
 
@@ -107,7 +107,7 @@ public sealed partial class SqliteJourneyStore
     private static JourneyFact MapFact(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), r.GetString(2), Parse<JourneyFactKind>(r.GetString(3)), StoredTime.Parse(r.GetString(4)),
         Text(r, 5), Text(r, 6), Text(r, 7), r.IsDBNull(8) ? 0m : decimal.Parse(r.GetString(8), CultureInfo.InvariantCulture),
-        r.IsDBNull(9) ? null : Parse<InstanceOutcome>(r.GetString(9)));
+        r.IsDBNull(9) ? null : Parse<InstanceOutcome>(r.GetString(9)), Text(r, 10));
 
     private static DeclaredWinner MapWinner(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetDouble(2), r.GetString(3), StoredTime.Parse(r.GetString(4)));

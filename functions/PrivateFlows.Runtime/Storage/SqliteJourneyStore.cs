@@ -44,8 +44,10 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
                 $"PRAGMA cache_size=-65536; PRAGMA mmap_size={MmapBytes}; PRAGMA journal_size_limit=67108864; " +
                 "PRAGMA wal_autocheckpoint=0;"; // checkpoints run beside the writer (SqliteCheckpointer), not inside its commits
             setup.ExecuteNonQuery();
+            var instanceStepsExisted = SqliteSchema.HasTable(_writerConnection, "instance_steps");
             setup.CommandText = SqliteSchema.Create;
             setup.ExecuteNonQuery();
+            SqliteSchema.Upgrade(_writerConnection, instanceStepsExisted);
         }
 
         _writer = new SqliteWriter(_writerConnection, settings.MaxWritesPerTransaction);

@@ -1,3 +1,5 @@
+using Microsoft.Data.Sqlite;
+
 namespace PrivateFlows.Runtime.Storage;
 
 /// <summary>The embedded store's tables. Created if missing; every statement is idempotent.</summary>
@@ -140,10 +142,48 @@ internal static class SqliteSchema
             variant      TEXT,
             channel      TEXT,
             amount       TEXT,
-            outcome      TEXT
+            outcome      TEXT,
+            step         TEXT
         );
         CREATE INDEX IF NOT EXISTS journey_facts_journey ON journey_facts (journey);
         CREATE INDEX IF NOT EXISTS journey_facts_instance ON journey_facts (instance_id);
+
+        -- In-flight (not ended) journey instances and the step each is at, kept in the transaction of every customer
+        -- commit (the document is the truth; this is its index): the live counts per step.
+        CREATE TABLE IF NOT EXISTS instance_steps (
+            instance_id  TEXT PRIMARY KEY,
+            customer_id  TEXT NOT NULL,
+            journey      TEXT NOT NULL,
+            version      TEXT NOT NULL,
+            step         TEXT NOT NULL,
+            faulted      INTEGER NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS instance_steps_customer ON instance_steps (customer_id);
+
+        -- instance_steps counted per journey, version and step ('' = between steps), kept by the triggers below, so
+        -- reading the live counts of a journey reads a few rows whatever the number of instances.
+        CREATE TABLE IF NOT EXISTS step_counts (
+            journey  TEXT NOT NULL,
+            version  TEXT NOT NULL,
+            step     TEXT NOT NULL,
+            active   INTEGER NOT NULL,
+            faulted  INTEGER NOT NULL,
+            PRIMARY KEY (journey, version, step)
+        );
+        CREATE TRIGGER IF NOT EXISTS instance_steps_added AFTER INSERT ON instance_steps BEGIN
+            INSERT INTO step_counts (journey, version, step, active, faulted) VALUES (NEW.journey, NEW.version, NEW.step, 1 - NEW.faulted, NEW.faulted)
+            ON CONFLICT (journey, version, step) DO UPDATE SET active = active + excluded.active, faulted = faulted + excluded.faulted;
+        END;
+        CREATE TRIGGER IF NOT EXISTS instance_steps_removed AFTER DELETE ON instance_steps BEGIN
+            UPDATE step_counts SET active = active - (1 - OLD.faulted), faulted = faulted - OLD.faulted
+            WHERE journey = OLD.journey AND version = OLD.version AND step = OLD.step;
+        END;
+        CREATE TRIGGER IF NOT EXISTS instance_steps_moved AFTER UPDATE ON instance_steps BEGIN
+            UPDATE step_counts SET active = active - (1 - OLD.faulted), faulted = faulted - OLD.faulted
+            WHERE journey = OLD.journey AND version = OLD.version AND step = OLD.step;
+            INSERT INTO step_counts (journey, version, step, active, faulted) VALUES (NEW.journey, NEW.version, NEW.step, 1 - NEW.faulted, NEW.faulted)
+            ON CONFLICT (journey, version, step) DO UPDATE SET active = active + excluded.active, faulted = faulted + excluded.faulted;
+        END;
 
         -- Erased customers, by a hash of their id: late inputs for them are dropped and counted here.
         CREATE TABLE IF NOT EXISTS tombstones (
@@ -162,4 +202,37 @@ internal static class SqliteSchema
             declared_at  TEXT NOT NULL
         );
         """;
+
+    /// <summary>Run after <see cref="Create"/> when the store opens: brings a file made by an earlier version up to date.</summary>
+    public static void Upgrade(SqliteConnection connection, bool instanceStepsExisted)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('journey_facts') WHERE name = 'step'";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            command.CommandText = "ALTER TABLE journey_facts ADD COLUMN step TEXT";
+            command.ExecuteNonQuery();
+        }
+
+        if (!instanceStepsExisted)
+        {
+            // The index is new in this file: fill it from the customer documents once (the triggers count them).
+            command.CommandText = """
+                INSERT OR IGNORE INTO instance_steps (instance_id, customer_id, journey, version, step, faulted)
+                SELECT json_extract(i.value, '$.instanceId'), c.id, json_extract(i.value, '$.journey'), json_extract(i.value, '$.version'),
+                       COALESCE(json_extract(i.value, '$.stepId'), ''), COALESCE(json_extract(i.value, '$.status'), 'active') = 'faulted'
+                FROM customers c, json_each(c.document, '$.state.instances') i
+                WHERE COALESCE(json_extract(i.value, '$.status'), 'active') <> 'ended'
+                """;
+            command.ExecuteNonQuery();
+        }
+    }
+
+    public static bool HasTable(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+    }
 }

@@ -20,4 +20,10 @@ public sealed record StepCommit(CustomerDocument Document, long ExpectedVersion,
 
     /// <summary>When the applied effects were carried out.</summary>
     public DateTimeOffset AppliedAt { get; init; }
+
+    /// <summary>
+    /// The stored document this commit replaces (version <see cref="ExpectedVersion"/>), when the caller has it: the
+    /// store then only writes what changed between the two (e.g. the step index), not everything again.
+    /// </summary>
+    public CustomerDocument? Previous { get; init; }
 }

@@ -76,12 +76,14 @@ public abstract class InsightsStoreContractTests : IAsyncLifetime
 
         var facts = await Store.ReadJourneyFactsAsync("j");
         facts.Select(f => f.Kind).Should().BeEquivalentTo(
-            [JourneyFactKind.Entered, JourneyFactKind.Variant, JourneyFactKind.Sent, JourneyFactKind.Suppressed, JourneyFactKind.Coupon, JourneyFactKind.Ended]);
+            [JourneyFactKind.Entered, JourneyFactKind.Variant, JourneyFactKind.Sent, JourneyFactKind.Suppressed, JourneyFactKind.Coupon, JourneyFactKind.Ended,
+             JourneyFactKind.Reached, JourneyFactKind.Reached, JourneyFactKind.Reached]);
         facts.Should().OnlyContain(f => f.InstanceId == instanceId && f.Journey == "j");
         facts.Single(f => f.Kind == JourneyFactKind.Entered).Version.Should().Be("v-hash");
         facts.Single(f => f.Kind == JourneyFactKind.Variant).Variant.Should().Be("a");
         facts.Single(f => f.Kind == JourneyFactKind.Sent).Channel.Should().Be("sms");
         facts.Single(f => f.Kind == JourneyFactKind.Coupon).Amount.Should().Be(5m);
+        facts.Where(f => f.Kind == JourneyFactKind.Reached).Select(f => f.Step).Should().BeEquivalentTo(["pick", "send", "mail"], "every step a history entry names was reached once");
         var ended = facts.Single(f => f.Kind == JourneyFactKind.Ended);
         (ended.Outcome, ended.Amount).Should().Be((InstanceOutcome.Converted, 88.5m));
         (await Store.ReadJourneyFactsAsync("other")).Should().BeEmpty();
@@ -99,8 +101,8 @@ public abstract class InsightsStoreContractTests : IAsyncLifetime
         (await Store.IsErasedAsync("gone")).Should().BeTrue();
         (await Store.IsErasedAsync("stays")).Should().BeFalse();
         var facts = await Store.ReadJourneyFactsAsync("j");
-        facts.Should().HaveCount(12, "both customers' facts are still counted");
-        facts.Count(f => f.InstanceId == staysInstance).Should().Be(6);
+        facts.Should().HaveCount(18, "both customers' facts are still counted");
+        facts.Count(f => f.InstanceId == staysInstance).Should().Be(9);
         facts.Should().NotContain(f => f.InstanceId == goneInstance || f.FactId.Contains(goneInstance, StringComparison.Ordinal) || f.FactId.Contains("gone", StringComparison.Ordinal));
         facts.Where(f => f.InstanceId != staysInstance).Select(f => f.InstanceId).Distinct().Should().ContainSingle("one anonymous id per instance keeps them grouped");
 

@@ -175,6 +175,27 @@ public sealed class JourneyStatsApiTests : IDisposable
     }
 
     [Fact]
+    public async Task Stats_InstancesOnDifferentPaths_CountStepsReachedPerVariantInStepOrder()
+    {
+        await _api.PublishAsync(StatsDemo, "demo-a", "demo-b");
+        var ids = Pick("stats-demo", 20, "r", ("a", 3), ("b", 2), ("holdout", 1));
+        var t0 = _api.Now;
+        await _api.SendAsync([.. ids.Values.SelectMany(v => v).Select(c => Ce.Registered(c, t0))]);
+        // One of b converts while waiting: it reached the wait and nothing after it.
+        _api.Clock.SetUtcNow(t0.AddHours(1));
+        await _api.SendAsync([Ce.Order(ids["b"][0], "o-r-b0", 10m, t0.AddHours(1))]);
+
+        var stats = await _api.GetAsync(_api.Marketer, "/api/journeys/stats-demo/stats");
+        static List<(string, long)> Steps(JsonNode row) => [.. row["steps"]!.AsArray().Select(s => (s!["step"]!.GetValue<string>(), s["reached"]!.GetValue<long>()))];
+
+        // Every step of the version in the journey's order, with the ones nobody on this path reached at 0.
+        Steps(Row(stats, "a")).Should().Equal(("pick", 3L), ("coupon-a", 3L), ("sms-a", 3L), ("mail-b", 0L), ("window", 3L), ("done", 0L));
+        Steps(Row(stats, "b")).Should().Equal(("pick", 2L), ("coupon-a", 0L), ("sms-a", 0L), ("mail-b", 2L), ("window", 2L), ("done", 0L));
+        Steps(Row(stats, "holdout")).Should().Equal(("pick", 1L), ("coupon-a", 0L), ("sms-a", 0L), ("mail-b", 0L), ("window", 0L), ("done", 0L));
+        Long(Row(stats, "b"), "converted").Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_winner_rule_declares_the_better_variant_after_its_time_and_new_entries_go_there()
     {
         await _api.PublishAsync(AbWin, "win-a", "win-b");

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using PrivateFlows.Workflows.Language;
 
 namespace PrivateFlows.Workflows.Insights;
@@ -12,4 +13,8 @@ public sealed record InstanceSummary(
     int Sent,
     int Suppressed,
     decimal Revenue,
-    decimal CouponCost);
+    decimal CouponCost)
+{
+    /// <summary>The ids of the steps the instance has reached (each once, however often it came back).</summary>
+    public ImmutableArray<string> Reached { get; init; } = [];
+}

@@ -21,13 +21,15 @@ public sealed record JourneyStats(
 
     /// <param name="costPerMessage">What one send costs (SMS fee, push provider), for ROI.</param>
     /// <param name="winnerConfidence">Minimum confidence for a winner, e.g. 0.95.</param>
-    public static JourneyStats Compute(string journey, IEnumerable<InstanceSummary> instances, decimal costPerMessage, double winnerConfidence = 0.95)
+    /// <param name="stepOrder">A version's step ids in their order in the journey (null when unknown): orders the per-step funnel and adds the steps nobody reached.</param>
+    public static JourneyStats Compute(string journey, IEnumerable<InstanceSummary> instances, decimal costPerMessage, double winnerConfidence = 0.95,
+        Func<string, IReadOnlyList<string>?>? stepOrder = null)
     {
         var list = instances.Where(i => i.Journey == journey).ToList();
         var variants = list
             .GroupBy(i => (i.Version, Variant: i.Variant ?? NoVariant))
             .OrderBy(g => g.Key.Version, StringComparer.Ordinal).ThenBy(g => g.Key.Variant, StringComparer.Ordinal)
-            .Select(g => Stats(g.Key.Version, g.Key.Variant, g.ToList()))
+            .Select(g => Stats(g.Key.Version, g.Key.Variant, g.ToList()) with { Steps = Steps(g.ToList(), stepOrder?.Invoke(g.Key.Version)) })
             .ToImmutableArray();
 
         // Uplift and winners compare variants across all versions of the journey: the split is stable across versions.
@@ -60,6 +62,17 @@ public sealed record JourneyStats(
         var best = variants.OrderByDescending(kv => kv.Value.Rate).ThenBy(kv => kv.Key, StringComparer.Ordinal).First();
         var confidence = variants.Where(kv => kv.Key != best.Key).Min(kv => best.Value.ConfidenceDiffersFrom(kv.Value));
         return confidence >= minimum ? (best.Key, confidence) : (null, confidence);
+    }
+
+    /// <summary>Instances that reached each step: the version's steps in order, then any others (ordinal); empty without step facts.</summary>
+    private static ImmutableArray<StepReached> Steps(List<InstanceSummary> g, IReadOnlyList<string>? order)
+    {
+        var counts = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var step in g.SelectMany(i => i.Reached)) counts[step] = counts.GetValueOrDefault(step) + 1;
+        if (counts.Count == 0) return [];
+        var known = order ?? [];
+        return [.. known.Select(s => new StepReached(s, counts.GetValueOrDefault(s))),
+            .. counts.Keys.Where(s => !known.Contains(s)).Order(StringComparer.Ordinal).Select(s => new StepReached(s, counts[s]))];
     }
 
     private static VariantStats Stats(string version, string variant, List<InstanceSummary> g) => new(

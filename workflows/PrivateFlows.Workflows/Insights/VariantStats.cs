@@ -1,3 +1,5 @@
+using System.Collections.Immutable;
+
 namespace PrivateFlows.Workflows.Insights;
 
 /// <summary>Funnel and outcome counts for one journey version and variant ("holdout" for the held-out group).</summary>
@@ -13,4 +15,14 @@ public sealed record VariantStats(
     long Suppressed,
     decimal Revenue,
     decimal CouponCost,
-    Proportion Conversion);
+    Proportion Conversion)
+{
+    /// <summary>
+    /// The funnel between <see cref="Entered"/> and <see cref="Converted"/>: how many of the instances reached each
+    /// step, in the version's step order when it is known. Empty when no instance has step facts.
+    /// </summary>
+    public ImmutableArray<StepReached> Steps { get; init; } = [];
+}
+
+/// <summary>How many instances of one version and variant reached <see cref="Step"/>.</summary>
+public sealed record StepReached(string Step, long Reached);

@@ -82,11 +82,15 @@ export function funnelChart(stages, options = {}) {
   const first = stages[0]?.value ?? 0;
   return h('div', { class: 'funnel', role: 'list', 'aria-label': options.label ?? '' }, stages.map((s, i) => {
     const share = first > 0 ? s.value / first : 0;
-    return h('div', { class: 'funnel-row', role: 'listitem' },
+    // Drop-off from the row above (options.dropOff(lost, share) gives its text), shown under the value.
+    const previous = i > 0 ? stages[i - 1].value : null;
+    const lost = previous != null && previous > 0 && s.value < previous ? previous - s.value : 0;
+    return h('div', { class: 'funnel-row', role: 'listitem', 'data-stage': s.key ?? null, title: s.title ?? null },
       h('span', { class: 'funnel-label' }, s.label),
       h('span', { class: 'funnel-bar-wrap' },
         h('span', { class: 'funnel-bar', style: { width: `${Math.max(share * 100, s.value > 0 ? 1.5 : 0)}%`, background: s.color ?? PALETTE[0] } })),
-      h('span', { class: 'funnel-value' }, fmtNumber(s.value), h('small', null, i === 0 ? '' : ` ${fmtPercent(share)}`)));
+      h('span', { class: 'funnel-value' }, fmtNumber(s.value), h('small', null, i === 0 ? '' : ` ${fmtPercent(share)}`),
+        options.dropOff && lost > 0 ? h('span', { class: 'funnel-drop' }, options.dropOff(lost, lost / previous)) : null));
   }));
 }
 

@@ -86,7 +86,6 @@ const en = {
   'graph.now': 'Right now',
   'graph.activeHere': 'In this version',
   'graph.faulted': 'Faulted',
-  'graph.partial': 'Counted from the first 50,000 timers: the real numbers may be higher.',
   'graph.whereNow': 'Where customers wait',
   'graph.nobody': 'Nobody is in this journey right now.',
   'graph.stepId': 'Step',
@@ -206,6 +205,8 @@ const en = {
   'funnels.allCustomers': 'all',
   'funnels.noData': 'No data yet',
   'funnels.stepsMissing': 'Per-step counts appear when the statistics include them.',
+  'funnels.step': 'Step {step}',
+  'funnels.dropOff': '−{n} ({p}) dropped off',
 
   'kpis.title': 'KPIs',
   'kpis.subtitle': 'The private-domain playbook’s operating numbers across the whole customer base.',
@@ -496,7 +497,6 @@ const zh = {
   'graph.now': '此刻',
   'graph.activeHere': '本版本中',
   'graph.faulted': '故障',
-  'graph.partial': '按前 50,000 个定时器统计，实际人数可能更多。',
   'graph.whereNow': '客户停留在',
   'graph.nobody': '此刻没有客户在这个旅程中。',
   'graph.stepId': '步骤',
@@ -616,6 +616,8 @@ const zh = {
   'funnels.allCustomers': '全部',
   'funnels.noData': '暂无数据',
   'funnels.stepsMissing': '统计包含逐步人数后会在这里显示。',
+  'funnels.step': '步骤 {step}',
+  'funnels.dropOff': '流失 {n} 人（{p}）',
 
   'kpis.title': '经营指标',
   'kpis.subtitle': '私域运营手册中的核心指标，覆盖全部客户。',

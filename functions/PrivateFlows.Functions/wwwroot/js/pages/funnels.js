@@ -98,12 +98,17 @@ function statsView(s, numberOf) {
     h('td', { class: 'num' }, v.conversion ? `${fmtPercent(v.conversion.rate, 1)}` : '—',
       v.conversion ? h('div', { class: 'row-sub' }, `${fmtPercent(v.conversion.low, 1)}–${fmtPercent(v.conversion.high, 1)}`) : null)));
 
+  // Entered → each step of the version (in the journey's order, as the statistics give them) → converted, with the
+  // drop-off from the row above; statistics without step facts fall back to entered → received a message → converted.
+  const dropOff = (n, p) => t('funnels.dropOff', { n: fmtNumber(n), p: fmtPercent(p, 1) });
   const funnels = variants.map((v, i) => {
-    const stages = [{ label: t('funnels.entered'), value: v.entered, color: PALETTE[0] }];
-    for (const step of stepCounts(v)) stages.push({ label: step.step, value: step.count, color: PALETTE[1] });
-    if (!stepCounts(v).length) stages.push({ label: t('funnels.sentStage'), value: Math.min(v.sent, v.entered), color: PALETTE[1] });
-    stages.push({ label: t('funnels.converted'), value: v.converted, color: PALETTE[3] });
-    return h('div', { class: 'funnel-block' }, h('h3', null, label(v)), funnelChart(stages, { label: label(v) }), i === 0 && !stepCounts(v).length ? h('p', { class: 'hint' }, t('funnels.stepsMissing')) : null);
+    const steps = stepCounts(v);
+    const stages = [{ label: t('funnels.entered'), value: v.entered, color: PALETTE[0], key: 'entered' }];
+    for (const step of steps) stages.push({ label: step.step, value: step.count, color: PALETTE[1], key: `step:${step.step}`, title: t('funnels.step', { step: step.step }) });
+    if (!steps.length) stages.push({ label: t('funnels.sentStage'), value: Math.min(v.sent, v.entered), color: PALETTE[1], key: 'sent' });
+    stages.push({ label: t('funnels.converted'), value: v.converted, color: PALETTE[3], key: 'converted' });
+    return h('div', { class: 'funnel-block', 'data-version': v.version, 'data-variant': v.variant },
+      h('h3', null, label(v)), funnelChart(stages, { label: label(v), dropOff }), i === 0 && !steps.length ? h('p', { class: 'hint' }, t('funnels.stepsMissing')) : null);
   });
 
   const series = s.series ?? s.daily ?? s.overTime;
@@ -131,7 +136,7 @@ function statsView(s, numberOf) {
     ], rows, { label: t('funnels.table') })));
 }
 
-/** Per-step counts if the stats carry them: {steps: {id: n}} or {steps: [{step, count|reached}]}. */
+/** Per-step counts (GET /api/journeys/{name}/stats gives steps: [{step, reached}] per version and variant, in step order). */
 function stepCounts(v) {
   const steps = v.steps ?? v.reached;
   if (!steps) return [];

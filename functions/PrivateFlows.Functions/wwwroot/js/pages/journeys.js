@@ -98,7 +98,7 @@ async function renderList(container) {
   replace(body,
     h('div', { class: 'stat-row' },
       stat(t('journeys.statLive'), fmtNumber(list.length)),
-      stat(t('journeys.statActive'), counts ? fmtNumber(totalActive) : '—', { sub: counts && !counts.complete ? t('graph.partial') : null }),
+      stat(t('journeys.statActive'), counts ? fmtNumber(totalActive) : '—'),
       stat(t('journeys.statVersions'), fmtNumber(list.reduce((s, j) => s + j.versions, 0)))),
     card(null, table([
       { label: t('journeys.colJourney') },
@@ -226,7 +226,6 @@ function renderGraphTab(body, { name, chosen, latest, base }) {
         h('div', { class: 'stat-row compact' },
           stat(t('graph.activeHere'), fmtNumber(g.counts.active), { key: 'active', tone: 'info' }),
           stat(t('graph.faulted'), fmtNumber(g.counts.faulted), { key: 'faulted', tone: g.counts.faulted ? 'bad' : null })),
-        !g.counts.complete ? h('p', { class: 'hint' }, t('graph.partial')) : null,
         where.length
           ? h('ul', { class: 'where-list', 'aria-label': t('graph.whereNow') }, where.map(n => h('li', { 'data-step': n.id },
             h('button', { type: 'button', class: 'link', onclick: () => { selected = n.id; rendered?.select(n.id); showSide(); } }, n.id),
