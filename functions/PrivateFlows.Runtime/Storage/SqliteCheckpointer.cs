@@ -5,20 +5,29 @@ namespace PrivateFlows.Runtime.Storage;
 /// <summary>
 /// Copies the WAL back into the database file from its own connection and thread. SQLite's automatic checkpoint
 /// would run inside the writer's commit (and fsync there), stalling every queued step behind it; here the single
-/// writer only appends to the WAL. PASSIVE never blocks the writer or readers; once a checkpoint has caught up,
-/// the next write starts the WAL from its beginning again, so it stays bounded.
+/// writer only appends to the WAL. PASSIVE never blocks the writer or readers, but under a steady stream of writes
+/// it never catches up completely, and the WAL only starts from its beginning again after a checkpoint that did.
+/// So when the WAL passes <see cref="RestartFrames"/>, the writer is asked to run a RESTART checkpoint between two
+/// of its transactions (from here it would wait for a writer that is never idle): it only copies the last frames,
+/// PASSIVE copied the rest, and the WAL starts over.
 /// </summary>
 internal sealed class SqliteCheckpointer : IAsyncDisposable
 {
     // Physical I/O pacing, not business time: the engine's TimeProvider may be a virtual or fake clock.
     private static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>WAL frames (pages, 4 KiB each) beyond which the checkpointer restarts the WAL: 64 MiB.</summary>
+    internal const int RestartFrames = 16_384;
+
     private readonly SqliteConnection _connection;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public SqliteCheckpointer(string connectionString)
+    private readonly SqliteWriter _writer;
+
+    public SqliteCheckpointer(string connectionString, SqliteWriter writer)
     {
+        _writer = writer;
         _connection = new SqliteConnection(connectionString);
         _connection.Open();
         _loop = Task.Factory.StartNew(LoopAsync, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default).Unwrap();
@@ -29,25 +38,30 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
         using var timer = new PeriodicTimer(Interval, TimeProvider.System);
         try
         {
-            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false)) Checkpoint("PASSIVE");
+            while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
+            {
+                if (Checkpoint(_connection, "PASSIVE") > RestartFrames) _writer.RestartWal();
+            }
         }
         catch (OperationCanceledException)
         {
         }
     }
 
-    private void Checkpoint(string mode)
+    /// <summary>Runs one checkpoint; returns the WAL's length in frames (0 when it could not tell).</summary>
+    internal static long Checkpoint(SqliteConnection connection, string mode)
     {
         try
         {
-            using var command = _connection.CreateCommand();
+            using var command = connection.CreateCommand();
             command.CommandText = $"PRAGMA wal_checkpoint({mode})";
             using var reader = command.ExecuteReader();
-            while (reader.Read()) { }
+            return reader.Read() ? reader.GetInt64(1) : 0;
         }
         catch (SqliteException)
         {
             // Busy or locked: the next tick tries again; the WAL only grows meanwhile, nothing is lost.
+            return 0;
         }
     }
 
@@ -55,7 +69,7 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
     {
         await _stop.CancelAsync().ConfigureAwait(false);
         await _loop.ConfigureAwait(false);
-        Checkpoint("TRUNCATE"); // leave a small file behind for backups and the next start
+        Checkpoint(_connection, "TRUNCATE"); // leave a small file behind for backups and the next start
         await _connection.DisposeAsync().ConfigureAwait(false);
         _stop.Dispose();
     }

@@ -51,7 +51,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
         }
 
         _writer = new SqliteWriter(_writerConnection, settings.MaxWritesPerTransaction);
-        _checkpointer = new SqliteCheckpointer(_connectionString);
+        _checkpointer = new SqliteCheckpointer(_connectionString, _writer);
     }
 
     /// <summary>Memory-mapped I/O per connection (reads come from the OS page cache without a syscall per page).</summary>

@@ -15,6 +15,7 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly WriteScope _scope;
     private readonly int _maxBatch;
     private readonly Task _loop;
+    private int _restartWal;
 
     public SqliteWriter(SqliteConnection connection, int maxBatch)
     {
@@ -47,8 +48,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
             batch.Clear();
             while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
             if (batch.Count > 0) Commit(batch);
+            if (Interlocked.Exchange(ref _restartWal, 0) == 1) SqliteCheckpointer.Checkpoint(_connection, "RESTART");
         }
     }
+
+    /// <summary>Asks for a RESTART checkpoint between two transactions, so that the WAL starts from its beginning again.</summary>
+    public void RestartWal() => Interlocked.Exchange(ref _restartWal, 1);
 
     private void Commit(List<Write> batch)
     {
