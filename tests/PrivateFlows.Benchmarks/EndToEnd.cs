@@ -45,6 +45,31 @@ public static class EndToEnd
         return counts;
     }
 
+    /// <summary>The peer's workload on an engine that runs only the onboarding journey (the peer implements only that one).</summary>
+    public static async Task<double> OnboardingOnlyAsync(Scale scale, Results results, string folder)
+    {
+        var journeys = Path.Combine(folder, "onboarding-only");
+        var source = Path.Combine(AppContext.BaseDirectory, "journeys");
+        Directory.CreateDirectory(Path.Combine(journeys, "templates"));
+        File.Copy(Path.Combine(source, "onboarding.yaml"), Path.Combine(journeys, "onboarding.yaml"), overwrite: true);
+        foreach (var template in Directory.GetFiles(Path.Combine(source, "templates")))
+        {
+            File.Copy(template, Path.Combine(journeys, "templates", Path.GetFileName(template)), overwrite: true);
+        }
+
+        var events = Workload.Mixed("alike", scale.Customers, scale.Events, DateTimeOffset.UtcNow.AddHours(-1), seed: 20250303).Parse();
+        await using var engine = await EngineHost.StartAsync(Path.Combine(folder, "e2e-onboarding.db"), new Dictionary<string, string?> { ["PrivateFlows:Journeys:Path"] = journeys }).ConfigureAwait(false);
+        var watch = Stopwatch.StartNew();
+        await engine.IngestAsync(events, BatchSize, Producers).ConfigureAwait(false);
+        await engine.DrainAsync(TimeSpan.FromMinutes(15)).ConfigureAwait(false);
+        var elapsed = watch.Elapsed;
+        var counts = RunCounts.Read(engine.Count, events.Count);
+        var rate = counts.Events / elapsed.TotalSeconds;
+        results.Add(Peer.PeerBenchmark.Section, "PrivateFlows (onboarding only): events/s", rate, "events/s",
+            $"{counts.Events:N0} events over {counts.Customers:N0} customers in {elapsed.TotalSeconds:F1} s, {counts.Messages:N0} sends, {counts.History:N0} history entries; same stream and seed as the peer");
+        return rate;
+    }
+
     public static void Report(Results results, string via, RunCounts counts, TimeSpan elapsed, TimeSpan ingested)
     {
         var seconds = elapsed.TotalSeconds;

@@ -66,6 +66,7 @@ public sealed class EngineHost : IAsyncDisposable
             ["PrivateFlows:Journeys:Path"] = Path.Combine(AppContext.BaseDirectory, "journeys"),
         });
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
+        builder.Configuration.AddEnvironmentVariables("BENCH_"); // e.g. BENCH_PrivateFlows__Processing__Workers=128 to try a setting
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<TimeProvider>(clock);
         builder.Services.AddPrivateFlowsRuntime(builder.Configuration);

@@ -54,8 +54,12 @@ public static class PeerBenchmark
             var sagas = repository.Count("SELECT COUNT(*) FROM onboarding_sagas");
             results.Add(Section, "peer: events/s", rate, "events/s",
                 $"{events.Count:N0} events, {repository.Count("SELECT COUNT(*) FROM saga_messages WHERE customer_id LIKE 'peer-%'"):N0} sends recorded, {sagas:N0} sagas stored; one SQLite transaction per message, WAL, synchronous=NORMAL; load average {Load.Read()}");
-            results.Add(Section, "PrivateFlows (in-process) : peer", privateFlowsEventsPerSecond / rate, "×",
-                "PrivateFlows runs all five built-in journeys plus loyalty, referral and segments on every event; the peer runs onboarding only, with in-memory (not durable) scheduled messages");
+            if (privateFlowsEventsPerSecond > 0)
+            {
+                results.Add(Section, "PrivateFlows (all five journeys, in-process) : peer", privateFlowsEventsPerSecond / rate, "×",
+                    "PrivateFlows runs all five built-in journeys plus loyalty, referral and segments on every event; the peer runs onboarding only, with in-memory (not durable) scheduled messages");
+            }
+
             return rate;
         }
         finally
