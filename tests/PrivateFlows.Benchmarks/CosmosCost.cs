@@ -16,7 +16,7 @@ namespace PrivateFlows.Benchmarks;
 /// 4.76/22.67; default indexing, session consistency). The stream runs through the pure decider, customer by
 /// customer, and every operation the Cosmos store performs for a step (CosmosJourneyStore: read, commit replace,
 /// inbox create and patch, one item per history entry, timer, points entry, coupon, message and journey fact,
-/// then the outbox-completion replace) is priced by its item size.
+/// the step index items of instances that moved, then the outbox-completion replace) is priced by its item size.
 /// </summary>
 public static class CosmosCost
 {
@@ -111,6 +111,7 @@ public static class CosmosCost
             }
 
             foreach (var _ in JourneyFacts.From(next, decision.Effects, now)) Add("journey fact create", WriteRu(450));
+            StepIndex(document, next, Add);
             var completed = next with { PendingEffects = [] };
             var completedBytes = Bytes(RuntimeJson.Serialize(completed)) + 300;
             if (!decision.Effects.IsEmpty) Add("customer replace (outbox done)", WriteRu(completedBytes));
@@ -128,6 +129,30 @@ public static class CosmosCost
         results.Add(Section, "total", perEvent, "RU/event", $"{events.Count:N0} events over {workload.Customers:N0} customers; mean customer item {documentBytes / (double)events.Count:N0} bytes");
         results.Details["cosmosRuPerEvent"] = ru.ToDictionary(x => x.Key, x => Math.Round(x.Value / events.Count, 3), StringComparer.Ordinal);
         results.AddGoal("Cosmos RU per processed event", "≤ 15 RU", perEvent, "RU/event", perEvent <= 15, "computed from item sizes with the published RU table, store as implemented");
+    }
+
+    /// <summary>
+    /// The live-count index (CosmosJourneyStore.Steps): an instance that moved to another step is one patch (plus a
+    /// create the first time, after the patch's 404); one that ended is a read and a delete.
+    /// </summary>
+    private static void StepIndex(CustomerDocument before, CustomerDocument after, Action<string, double> add)
+    {
+        var was = before.State.Instances.Where(i => i.Status != InstanceStatus.Ended).ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
+        foreach (var instance in after.State.Instances.Where(i => i.Status != InstanceStatus.Ended))
+        {
+            if (!was.TryGetValue(instance.InstanceId, out var old))
+            {
+                add("step index: patch (404) + create", WriteRu(400) * 2);
+            }
+            else if (old.StepId != instance.StepId || old.Status != instance.Status || old.Version != instance.Version)
+            {
+                add("step index: patch", WriteRu(400));
+            }
+
+            was.Remove(instance.InstanceId);
+        }
+
+        foreach (var _ in was) add("step index: read + delete", ReadRu(400) + WriteRu(400));
     }
 
     private static long Bytes(string text) => Encoding.UTF8.GetByteCount(text);
