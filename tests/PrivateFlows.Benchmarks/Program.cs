@@ -14,6 +14,8 @@ var keep = args.Contains("--keep");
 var scale = quick ? Scale.Quick : Scale.Full;
 if (Option("--events") is { } events) scale = scale with { Events = events };
 if (Option("--customers") is { } customers) scale = scale with { Customers = customers };
+if (Option("--timers") is { } timers) scale = scale with { TimerInstances = timers };
+if (Option("--spread-seconds") is { } spread) scale = scale with { TimerSpread = TimeSpan.FromSeconds(spread) };
 var root = FindRepository();
 var work = Path.Combine(Path.GetTempPath(), $"privateflows-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
