@@ -31,9 +31,6 @@ public sealed partial class CosmosJourneyStore
     /// <summary>On a full resync, ended instances are removed from the index when they ended this recently.</summary>
     private static readonly TimeSpan ResyncEndedWithin = TimeSpan.FromDays(2);
 
-    /// <summary>An in-flight instance as the step index holds it.</summary>
-    internal sealed record IndexedStep(string Journey, string Version, string Step, bool Faulted);
-
     public async Task<IReadOnlyList<InstanceStepCount>> CountInstancesByStepAsync(string journey, string? version = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(journey);
@@ -53,18 +50,6 @@ public sealed partial class CosmosJourneyStore
             .Select(g => new InstanceStepCount(journey, g.Key.Version, g.Key.Step.Length == 0 ? null : g.Key.Step, g.LongCount(r => !r.Faulted), g.LongCount(r => r.Faulted)))];
     }
 
-    /// <summary>The document's in-flight instances, as the step index should hold them.</summary>
-    private static ImmutableDictionary<string, IndexedStep> InFlight(CustomerDocument document)
-    {
-        var builder = ImmutableDictionary.CreateBuilder<string, IndexedStep>(StringComparer.Ordinal);
-        foreach (var i in document.State.Instances)
-        {
-            if (i.Status != InstanceStatus.Ended) builder[i.InstanceId] = new IndexedStep(i.Journey, i.Version, i.StepId ?? "", i.Status == InstanceStatus.Faulted);
-        }
-
-        return builder.ToImmutable();
-    }
-
     /// <summary>
     /// Brings the step index in line with <paramref name="document"/> (just stored as version <paramref name="version"/>):
     /// the changes since <paramref name="previous"/>, or everything when that is unknown. Returns what the index now
@@ -72,7 +57,7 @@ public sealed partial class CosmosJourneyStore
     /// </summary>
     private async Task<ImmutableDictionary<string, IndexedStep>?> IndexStepsAsync(CustomerDocument document, long version, ImmutableDictionary<string, IndexedStep>? previous, CancellationToken cancellationToken)
     {
-        var now = InFlight(document);
+        var now = IndexedStep.InFlight(document);
         var writes = new List<Func<CancellationToken, Task>>();
         foreach (var (instanceId, step) in now)
         {
@@ -137,7 +122,7 @@ public sealed partial class CosmosJourneyStore
     /// <summary>Erasure: the index items of the customer's in-flight instances go (the counts never name a customer, but the items do).</summary>
     private async Task EraseStepsAsync(CustomerItem item, CancellationToken cancellationToken)
     {
-        foreach (var (instanceId, step) in InFlight(ToDocument(item)))
+        foreach (var (instanceId, step) in IndexedStep.InFlight(ToDocument(item)))
         {
             await DeleteAsync(_customers, "step.delete", CosmosKeys.Id(StepType, instanceId), Key(StepPartition(step.Journey, Shard(instanceId))), cancellationToken).ConfigureAwait(false);
         }

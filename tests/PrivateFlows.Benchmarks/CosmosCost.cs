@@ -137,22 +137,18 @@ public static class CosmosCost
     /// </summary>
     private static void StepIndex(CustomerDocument before, CustomerDocument after, Action<string, double> add)
     {
-        var was = before.State.Instances.Where(i => i.Status != InstanceStatus.Ended).ToDictionary(i => i.InstanceId, StringComparer.Ordinal);
-        foreach (var instance in after.State.Instances.Where(i => i.Status != InstanceStatus.Ended))
+        var was = IndexedStep.InFlight(before);
+        var now = IndexedStep.InFlight(after);
+        foreach (var (instanceId, step) in now)
         {
-            if (!was.TryGetValue(instance.InstanceId, out var old))
-            {
-                add("step index: patch (404) + create", WriteRu(400) * 2);
-            }
-            else if (old.StepId != instance.StepId || old.Status != instance.Status || old.Version != instance.Version)
-            {
-                add("step index: patch", WriteRu(400));
-            }
-
-            was.Remove(instance.InstanceId);
+            if (!was.TryGetValue(instanceId, out var old)) add("step index: patch (404) + create", WriteRu(400) * 2);
+            else if (old != step) add("step index: patch", WriteRu(400));
         }
 
-        foreach (var _ in was) add("step index: read + delete", ReadRu(400) + WriteRu(400));
+        foreach (var instanceId in was.Keys)
+        {
+            if (!now.ContainsKey(instanceId)) add("step index: read + delete", ReadRu(400) + WriteRu(400));
+        }
     }
 
     private static long Bytes(string text) => Encoding.UTF8.GetByteCount(text);

@@ -1,5 +1,5 @@
+using System.Collections.Immutable;
 using System.Text.Json;
-using PrivateFlows.Workflows.Engine;
 
 namespace PrivateFlows.Runtime.Storage;
 
@@ -36,55 +36,36 @@ public sealed partial class SqliteJourneyStore
     /// </summary>
     private static void IndexInstanceSteps(WriteScope scope, StepCommit commit)
     {
-        var document = commit.Document;
-        var previous = commit.ExpectedVersion == 0 ? [] : commit.Previous is { } known && known.Version == commit.ExpectedVersion ? known.State.Instances : default;
-        if (previous.IsDefault)
+        var customerId = commit.Document.CustomerId;
+        var now = IndexedStep.InFlight(commit.Document);
+        var before = InFlightBefore(commit);
+        if (before is null)
         {
-            IndexAllInstanceSteps(scope, document);
+            foreach (var (instanceId, step) in now) UpsertStep(scope, customerId, instanceId, step);
+            if (now.IsEmpty) scope.Execute("DELETE FROM instance_steps WHERE customer_id = $customer", ("$customer", customerId));
+            else scope.Execute(DeleteEndedInstanceSteps, ("$customer", customerId), ("$inFlight", JsonSerializer.Serialize(now.Keys)));
             return;
         }
 
-        foreach (var instance in document.State.Instances)
+        foreach (var (instanceId, step) in now)
         {
-            if (instance.Status == InstanceStatus.Ended) continue;
-            var before = Find(previous, instance.InstanceId);
-            if (before is not null && before.Status == instance.Status && before.StepId == instance.StepId && before.Version == instance.Version) continue;
-            UpsertStep(scope, document.CustomerId, instance);
+            if (!before.TryGetValue(instanceId, out var was) || was != step) UpsertStep(scope, customerId, instanceId, step);
         }
 
-        foreach (var before in previous)
+        foreach (var instanceId in before.Keys)
         {
-            if (before.Status == InstanceStatus.Ended) continue;
-            var now = Find(document.State.Instances, before.InstanceId);
-            if (now is null || now.Status == InstanceStatus.Ended) scope.Execute("DELETE FROM instance_steps WHERE instance_id = $id", ("$id", before.InstanceId));
+            if (!now.ContainsKey(instanceId)) scope.Execute("DELETE FROM instance_steps WHERE instance_id = $id", ("$id", instanceId));
         }
     }
 
-    private static JourneyInstance? Find(System.Collections.Immutable.ImmutableArray<JourneyInstance> instances, string instanceId)
+    /// <summary>What the index holds for the customer before this commit, when known: nothing for a new customer, else the replaced document's.</summary>
+    private static ImmutableDictionary<string, IndexedStep>? InFlightBefore(StepCommit commit)
     {
-        foreach (var instance in instances)
-        {
-            if (instance.InstanceId == instanceId) return instance;
-        }
-
-        return null;
+        if (commit.ExpectedVersion == 0) return ImmutableDictionary<string, IndexedStep>.Empty;
+        return commit.Previous is { } replaced && replaced.Version == commit.ExpectedVersion ? IndexedStep.InFlight(replaced) : null;
     }
 
-    private static void UpsertStep(WriteScope scope, string customerId, JourneyInstance instance) =>
-        scope.Execute(UpsertInstanceStep, ("$id", instance.InstanceId), ("$customer", customerId), ("$journey", instance.Journey), ("$version", instance.Version),
-            ("$step", instance.StepId ?? ""), ("$faulted", instance.Status == InstanceStatus.Faulted ? 1 : 0));
-
-    private static void IndexAllInstanceSteps(WriteScope scope, CustomerDocument document)
-    {
-        List<string>? inFlight = null;
-        foreach (var instance in document.State.Instances)
-        {
-            if (instance.Status == InstanceStatus.Ended) continue;
-            (inFlight ??= []).Add(instance.InstanceId);
-            UpsertStep(scope, document.CustomerId, instance);
-        }
-
-        if (inFlight is null) scope.Execute("DELETE FROM instance_steps WHERE customer_id = $customer", ("$customer", document.CustomerId));
-        else scope.Execute(DeleteEndedInstanceSteps, ("$customer", document.CustomerId), ("$inFlight", JsonSerializer.Serialize(inFlight)));
-    }
+    private static void UpsertStep(WriteScope scope, string customerId, string instanceId, IndexedStep step) =>
+        scope.Execute(UpsertInstanceStep, ("$id", instanceId), ("$customer", customerId), ("$journey", step.Journey), ("$version", step.Version),
+            ("$step", step.Step), ("$faulted", step.Faulted ? 1 : 0));
 }
