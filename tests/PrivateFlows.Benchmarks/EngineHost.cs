@@ -58,7 +58,7 @@ public sealed class EngineHost : IAsyncDisposable
     public static async Task<EngineHost> StartAsync(string databasePath, IDictionary<string, string?>? settings = null, OffsetClock? clock = null)
     {
         clock ??= new OffsetClock();
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Benchmark" });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Benchmark" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["PrivateFlows:Sqlite:Path"] = databasePath,

@@ -9,7 +9,7 @@ using Microsoft.Data.Sqlite;
 namespace PrivateFlows.Benchmarks;
 
 /// <summary>
-/// The real host (<c>dotnet PrivateFlows.Functions.dll</c>, Kestrel on loopback) in its own process: several
+/// The real host (<c>dotnet PrivateFlows.Host.dll</c>, Kestrel on loopback) in its own process: several
 /// concurrent clients POST CloudEvents batches to <c>/api/events</c>; done when <c>/api/status</c> shows nothing
 /// queued, no pending inbox event and no outbox left.
 /// </summary>
@@ -71,7 +71,7 @@ public static class HttpEndToEnd
 
     private static Process Start(string db, int port)
     {
-        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "PrivateFlows.Functions.dll")])
+        var info = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "PrivateFlows.Host.dll")])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

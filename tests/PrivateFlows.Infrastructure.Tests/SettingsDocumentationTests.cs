@@ -27,58 +27,6 @@ public sealed partial class SettingsDocumentationTests(BicepFixture bicep)
     private static readonly string Docs = Repo.ReadText("docs", "deploy-azure.md");
 
     [Fact]
-    public void Local_settings_selects_the_custom_handler_worker()
-    {
-        LocalSettings["FUNCTIONS_WORKER_RUNTIME"]!.GetValue<string>().Should().Be("custom");
-    }
-
-    [Fact]
-    public void Every_binding_connection_is_documented_in_its_identity_based_form()
-    {
-        var missing = new List<string>();
-        foreach (var (function, binding) in AllBindings())
-        {
-            var connection = binding["connection"]?.GetValue<string>();
-            if (connection is null)
-            {
-                continue;
-            }
-
-            var type = binding["type"]!.GetValue<string>();
-            var expected = type.StartsWith("serviceBus", StringComparison.OrdinalIgnoreCase) || type.StartsWith("eventHub", StringComparison.OrdinalIgnoreCase)
-                ? $"{connection}__fullyQualifiedNamespace"
-                : $"{connection}__accountName";
-            if (!LocalSettings.ContainsKey(expected))
-            {
-                missing.Add($"{function}/{binding["name"]}: {expected}");
-            }
-
-            LocalSettings.ContainsKey(connection).Should().BeFalse(
-                $"{connection} on its own would be a connection string; use {expected}");
-        }
-
-        missing.Should().BeEmpty();
-    }
-
-    [Fact]
-    public void Host_storage_for_the_timer_trigger_is_documented()
-    {
-        AllBindings().Should().Contain(b => b.Binding["type"]!.GetValue<string>() == "timerTrigger");
-        LocalSettings.ContainsKey("AzureWebJobsStorage__accountName").Should().BeTrue(
-            "timer triggers need AzureWebJobsStorage for their singleton lease");
-    }
-
-    [Fact]
-    public void Every_app_setting_expression_in_host_and_function_json_is_documented()
-    {
-        var texts = Repo.FunctionJsonFiles()
-            .Append(Repo.PathOf("functions", "host.json"))
-            .Select(File.ReadAllText);
-        var referenced = texts.SelectMany(t => AppSettingExpression().Matches(t).Select(m => m.Groups[1].Value)).Distinct();
-        referenced.Where(name => !LocalSettings.ContainsKey(name)).Should().BeEmpty();
-    }
-
-    [Fact]
     public void Every_app_setting_infra_sets_is_a_local_setting_or_a_documented_azure_only_setting()
     {
         var config = ArmTemplate.OfType(bicep.RequireTemplate(), "Microsoft.Web/sites/config")
@@ -152,14 +100,6 @@ public sealed partial class SettingsDocumentationTests(BicepFixture bicep)
 
         offenders.Should().BeEmpty();
     }
-
-    private static IEnumerable<(string Function, JsonNode Binding)> AllBindings() =>
-        Repo.FunctionJsonFiles()
-            .SelectMany(file => JsonNode.Parse(File.ReadAllText(file))!["bindings"]!.AsArray()
-                .Select(b => (Path.GetFileName(Path.GetDirectoryName(file))!, b!)));
-
-    [GeneratedRegex("%([A-Za-z0-9_:.-]+)%", RegexOptions.CultureInvariant)]
-    private static partial Regex AppSettingExpression();
 
     /// <summary>A setting name in backticks.</summary>
     [GeneratedRegex(@"`([A-Za-z0-9_]+(?:__[A-Za-z0-9_]+)*)`", RegexOptions.CultureInvariant)]

@@ -10,7 +10,7 @@ using System.Text.Json.Nodes;
 namespace PrivateFlows.Dashboard.Tests.Support;
 
 /// <summary>
-/// The real host as a child process (<c>dotnet PrivateFlows.Functions.dll</c>) on a free loopback port with its own
+/// The real host as a child process (<c>dotnet PrivateFlows.Host.dll</c>) on a free loopback port with its own
 /// temporary SQLite database and API keys: one key for the producer, one key holding both the marketer and ops roles
 /// (what a dashboard user types into the key field).
 /// </summary>
@@ -195,9 +195,9 @@ public sealed class DashboardHost : IAsyncDisposable
     {
         var configured = Metadata("HostAssembly");
         if (configured is not null && File.Exists(configured)) return configured;
-        var bin = Path.Combine(Repo.Root, "functions", "PrivateFlows.Functions", "bin");
-        var found = Directory.Exists(bin) ? Directory.EnumerateFiles(bin, "PrivateFlows.Functions.dll", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault() : null;
-        return found ?? throw new InvalidOperationException($"the host is not built: {configured} does not exist (build functions/PrivateFlows.Functions first)");
+        var bin = Path.Combine(Repo.Root, "functions", "PrivateFlows.Host", "bin");
+        var found = Directory.Exists(bin) ? Directory.EnumerateFiles(bin, "PrivateFlows.Host.dll", SearchOption.AllDirectories).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault() : null;
+        return found ?? throw new InvalidOperationException($"the host is not built: {configured} does not exist (build functions/PrivateFlows.Host first)");
     }
 
     internal static string? Metadata(string key) =>

@@ -16,13 +16,6 @@ internal static class Repo
     public static string PathOf(params string[] relative) => Path.Combine([Root, .. relative]);
 
     /// <summary>The function.json files at functions/&lt;Function&gt;/ (the only place the Functions host and publish.sh look).</summary>
-    public static IReadOnlyList<string> FunctionJsonFiles() =>
-        Directory.GetDirectories(PathOf("functions"))
-            .Select(dir => Path.Combine(dir, "function.json"))
-            .Where(File.Exists)
-            .Order(StringComparer.Ordinal)
-            .ToList();
-
     public static string ReadText(params string[] relative) => File.ReadAllText(PathOf(relative));
 
     public static JsonNode ReadJson(params string[] relative) =>

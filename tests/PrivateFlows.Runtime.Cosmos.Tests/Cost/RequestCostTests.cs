@@ -38,7 +38,7 @@ public sealed class RequestCostTests(CosmosEmulator emulator, ITestOutputHelper 
     public async Task One_processed_input_of_the_onboarding_journey_costs_a_bounded_number_of_single_partition_operations()
     {
         var clock = new FakeTimeProvider(Start);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["PrivateFlows:Store"] = "Cosmos",

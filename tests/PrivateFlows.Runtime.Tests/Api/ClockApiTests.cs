@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
-using PrivateFlows.Functions.Hosting;
+using PrivateFlows.Host.Hosting;
 using PrivateFlows.Runtime.Tests.Support;
 
 namespace PrivateFlows.Runtime.Tests.Api;
@@ -179,29 +179,16 @@ public sealed class ClockApiTests : IDisposable
     }
 
     [Theory]
-    [InlineData(true, null, "Development", "custom handler")]
-    [InlineData(false, "Cosmos", "Production", "Production")]
-    [InlineData(false, "Cosmos", "Development", null)]
-    [InlineData(false, null, "Production", null)]
-    [InlineData(false, "Sqlite", "Production", null)]
-    public void Virtual_clock_mode_is_refused_under_the_Functions_host_and_on_a_production_store(bool customHandler, string? store, string environment, string? refusal)
+    [InlineData("Cosmos", "Production", "Production")]
+    [InlineData("Cosmos", "Development", null)]
+    [InlineData(null, "Production", null)]
+    [InlineData("Sqlite", "Production", null)]
+    public void Virtual_clock_mode_is_refused_on_a_production_store(string? store, string environment, string? refusal)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PrivateFlows:Store"] = store }).Build();
-        var reason = VirtualClockMode.Refusal(configuration, new HostingEnvironment { EnvironmentName = environment }, customHandler);
+        var reason = VirtualClockMode.Refusal(configuration, new HostingEnvironment { EnvironmentName = environment });
         if (refusal is null) reason.Should().BeNull();
         else reason.Should().Contain(refusal);
-    }
-
-    [Fact]
-    public void The_host_fails_at_start_up_with_the_reason_when_the_virtual_clock_is_refused()
-    {
-        using var host = new VirtualClockHost(Start, withKeys: true, settings: new Dictionary<string, string?>
-        {
-            ["FUNCTIONS_CUSTOMHANDLER_PORT"] = "43123",
-            ["PrivateFlows:ServiceBus:FullyQualifiedNamespace"] = "example.servicebus.windows.net",
-        });
-        var start = () => host.Server;
-        start.Should().Throw<InvalidOperationException>().WithMessage("Virtual clock mode refused: the app runs as an Azure Functions custom handler (FUNCTIONS_CUSTOMHANDLER_PORT is set)*");
     }
 
     [Fact]

@@ -46,7 +46,7 @@ public sealed class EngineHarness : IAsyncDisposable
     public static async Task<EngineHarness> StartAsync(string databasePath, string? journeys = null, FakeTimeProvider? clock = null, IDictionary<string, string?>? settings = null)
     {
         clock ??= new FakeTimeProvider(Start);
-        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true, EnvironmentName = "Test" });
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["PrivateFlows:Sqlite:Path"] = databasePath,

@@ -5,7 +5,7 @@ using System.Text;
 
 namespace PrivateFlows.Runtime.Tests.Support;
 
-/// <summary>The engine host as a real child process (<c>dotnet PrivateFlows.Functions.dll</c>) on a loopback port.</summary>
+/// <summary>The engine host as a real child process (<c>dotnet PrivateFlows.Host.dll</c>) on a loopback port.</summary>
 public sealed class HostProcess : IDisposable
 {
     private readonly IReadOnlyDictionary<string, string> _environment;
@@ -37,7 +37,7 @@ public sealed class HostProcess : IDisposable
     {
         get
         {
-            var path = Path.Combine(AppContext.BaseDirectory, "PrivateFlows.Functions.dll");
+            var path = Path.Combine(AppContext.BaseDirectory, "PrivateFlows.Host.dll");
             return File.Exists(path) ? path : throw new FileNotFoundException("the host assembly is not beside the tests", path);
         }
     }

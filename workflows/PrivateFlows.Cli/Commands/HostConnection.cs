@@ -73,7 +73,7 @@ internal sealed class HostConnection
         }
         catch (HttpRequestException e)
         {
-            throw new CliException($"cannot reach the host at {client.BaseAddress}: {e.Message} (is it running? start it with: dotnet run --project functions/PrivateFlows.Functions)");
+            throw new CliException($"cannot reach the host at {client.BaseAddress}: {e.Message} (is it running? start it with: dotnet run --project functions/PrivateFlows.Host)");
         }
 
         using (response)

@@ -1,0 +1,59 @@
+using System.Collections.Immutable;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PrivateFlows.Host.Security;
+using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Customers;
+using PrivateFlows.Workflows.Engine;
+
+namespace PrivateFlows.Host.Api;
+
+/// <summary>Ops views of one customer: profile and instances, messages, timeline, history (points, explain, export, erase: <see cref="InsightsEndpoints"/>).</summary>
+public static class CustomerEndpoints
+{
+    public sealed record CustomerView(
+        string CustomerId,
+        long Version,
+        CustomerProfile Profile,
+        ImmutableArray<JourneyInstance> Instances,
+        ImmutableArray<SendRecord> RecentSends,
+        ImmutableSortedDictionary<string, DateTimeOffset> LastEntered,
+        int PendingEffects,
+        IReadOnlyList<DueTimer> Timers);
+
+    public static void MapCustomerEndpoints(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/customers/{customerId}").RequireAuthorization(Roles.Ops).WithTags("customers");
+
+        group.MapGet("", async Task<Results<Ok<CustomerView>, ProblemHttpResult>> (string customerId, IJourneyStore store, CancellationToken ct) =>
+        {
+            var document = await store.ReadCustomerAsync(customerId, ct);
+            if (document is null) return NotFound(customerId);
+            var s = document.State;
+            var timers = await store.ReadTimersAsync(customerId, ct);
+            return TypedResults.Ok(new CustomerView(customerId, document.Version, s.Profile, s.Instances, s.RecentSends, s.LastEntered, document.PendingEffects.Length, timers));
+        }).WithSummary("A customer's profile, journey instances, recent sends and timers");
+
+        group.MapGet("/instances", async Task<Results<Ok<ImmutableArray<JourneyInstance>>, ProblemHttpResult>> (string customerId, IJourneyStore store, CancellationToken ct) =>
+        {
+            var document = await store.ReadCustomerAsync(customerId, ct);
+            return document is null ? NotFound(customerId) : TypedResults.Ok(document.State.Instances);
+        }).WithSummary("A customer's journey instances (active, faulted, and ended ones not pruned yet)");
+
+        group.MapGet("/messages", async (string customerId, IJourneyStore store, CancellationToken ct, int? limit) =>
+            TypedResults.Ok(await store.ReadMessagesAsync(customerId, Math.Clamp(limit ?? 500, 1, 5000), ct)))
+            .WithSummary("Messages sent to the customer (the sandbox keeps every rendered message)");
+
+        group.MapGet("/events", async (string customerId, IJourneyStore store, CancellationToken ct, long? after, int? limit) =>
+            TypedResults.Ok(await store.ReadEventsAsync(customerId, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct)))
+            .WithSummary("The customer's timeline: every accepted event, known types or not");
+
+        group.MapGet("/history", async (string customerId, IJourneyStore store, CancellationToken ct, long? after, int? limit) =>
+            TypedResults.Ok(await store.ReadCustomerHistoryAsync(customerId, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct)))
+            .WithSummary("History of all the customer's instances, oldest first, paged with ?after=");
+
+        // Points, explain, segments, export and erase: InsightsEndpoints.
+    }
+
+    private static ProblemHttpResult NotFound(string customerId) =>
+        Problems.NotFound("Customer not found", $"no customer '{customerId}'");
+}

@@ -1,0 +1,122 @@
+using System.Collections.Immutable;
+using System.Globalization;
+using Microsoft.AspNetCore.Http.HttpResults;
+using PrivateFlows.Host.Security;
+using PrivateFlows.Runtime.Insights;
+using PrivateFlows.Runtime.Journeys;
+using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Customers;
+using PrivateFlows.Workflows.Insights;
+using PrivateFlows.Workflows.Segments;
+
+namespace PrivateFlows.Host.Api;
+
+/// <summary>
+/// Marketers' and ops' numbers: journey statistics with A/B winners (<c>GET /api/journeys/{name}/stats</c>), the seed
+/// KPIs (<c>GET /api/kpis</c>) and segments (<c>GET /api/segments</c>, <c>GET /api/segments/{name}/customers</c>).
+/// Also maps the ops endpoints of <see cref="CustomerCareEndpoints"/>.
+/// </summary>
+public static class InsightsEndpoints
+{
+    public sealed record SeriesPoint(string Date, int Sends, int Conversions);
+
+    public sealed record DeclaredWinnerView(string Variant, double Confidence, string Metric, DateTimeOffset DeclaredAt);
+
+    /// <summary><see cref="JourneyStats"/> with per-channel message cost, the declared winner (which <c>winner</c> then names) and daily series.</summary>
+    public sealed record StatsView(
+        string Journey,
+        ImmutableArray<VariantStats> Variants,
+        double? HoldoutUplift,
+        double? UpliftConfidence,
+        string? Winner,
+        double? WinnerConfidence,
+        decimal AttributedRevenue,
+        decimal MessageCost,
+        decimal CouponCost,
+        double? Roi,
+        bool WinnerDeclared,
+        DeclaredWinnerView? DeclaredWinner,
+        string? WinnerRule,
+        ImmutableArray<SeriesPoint> Series);
+
+    public sealed record KpiView(
+        DateTimeOffset AsOf,
+        long Customers,
+        Proportion ActivityRate,
+        Proportion ConversionRate,
+        Proportion RepurchaseRate,
+        Proportion Retention30d,
+        decimal AverageLifetimeValue,
+        ImmutableSortedDictionary<string, decimal> LifetimeValueBySegment,
+        ImmutableSortedDictionary<string, decimal> LifetimeValueByTier,
+        decimal AttributedRevenue,
+        decimal Cost,
+        double? Roi,
+        IReadOnlyList<JourneyRoi> Journeys);
+
+    public sealed record SegmentView(string Name, string Expression, string? Description);
+
+    public sealed record SegmentMember(string CustomerId, string Lifecycle, RfmScore Rfm, string Tier, long Points);
+
+    public sealed record SegmentMembers(SegmentView Segment, RfmMode RfmMode, DateTimeOffset AsOf, int Count, IReadOnlyList<SegmentMember> Customers, string? Next);
+
+    public static void MapInsightsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/journeys/{name}/stats", async Task<Results<Ok<StatsView>, ProblemHttpResult>> (string name, JourneyInsights insights, CancellationToken ct) =>
+            {
+                var report = await insights.StatsAsync(name, ct);
+                return report is null ? Problems.NotFound("Journey not found", $"no journey '{name}' is published") : TypedResults.Ok(View(report));
+            })
+            .RequireAuthorization(Policies.MarketerOrOps)
+            .WithTags("insights")
+            .WithSummary("Funnel per version and variant, conversion with 95% intervals, holdout uplift, A/B winner and ROI");
+
+        app.MapGet("/api/kpis", async (JourneyInsights insights, CancellationToken ct) =>
+            {
+                var r = await insights.KpisAsync(ct);
+                var k = r.Kpis;
+                return TypedResults.Ok(new KpiView(r.AsOf, k.Customers, k.ActivityRate, k.ConversionRate, k.RepurchaseRate, k.Retention30d, k.AverageLifetimeValue,
+                    k.LifetimeValueBySegment, r.LifetimeValueByTier, r.AttributedRevenue, r.Cost, r.Roi, r.Journeys));
+            })
+            .RequireAuthorization(Policies.MarketerOrOps)
+            .WithTags("insights")
+            .WithSummary("Activity, conversion, repurchase, 30-day retention, lifetime value by lifecycle stage and tier, ROI per journey");
+
+        app.MapGet("/api/segments", (JourneyCatalog catalog) =>
+                TypedResults.Ok(SegmentCatalog.All(catalog.Program).Select(s => new SegmentView(s.Name, s.Expression, s.Description))))
+            .RequireAuthorization(Policies.MarketerOrOps)
+            .WithTags("insights")
+            .WithSummary("Named segments and the built-in lifecycle, RFM and tier segments");
+
+        app.MapGet("/api/segments/{name}/customers", async Task<Results<Ok<SegmentMembers>, ProblemHttpResult>> (
+                string name, CustomerDirectory customers, JourneyCatalog catalog, TimeProvider clock, CancellationToken ct, int? limit, string? after) =>
+            {
+                var now = clock.GetUtcNow();
+                var profiles = await customers.AllAsync(ct);
+                var program = customers.ProgramFor(profiles, now);
+                if (SegmentCatalog.Find(name, program) is not { } segment) return Problems.NotFound("Segment not found", $"no segment '{name}' (see GET /api/segments)");
+                var members = SegmentEvaluator.Members(segment, profiles, now, program).ToList();
+                var page = members.Where(p => after is null || string.CompareOrdinal(p.CustomerId, after) > 0).Take(Math.Clamp(limit ?? 500, 1, 5000)).ToList();
+                var next = page.Count > 0 && members.Count(p => after is null || string.CompareOrdinal(p.CustomerId, after) > 0) > page.Count ? page[^1].CustomerId : null;
+                return TypedResults.Ok(new SegmentMembers(new SegmentView(segment.Name, segment.Expression, segment.Description), program.RfmMode, now, members.Count,
+                    [.. page.Select(p => Member(p, now, program))], next));
+            })
+            .RequireAuthorization(Policies.MarketerOrOps)
+            .WithTags("insights")
+            .WithSummary("The customers in a segment now (RFM by configured cut points, or by quintiles of the customer base)");
+
+        app.MapCustomerCareEndpoints();
+    }
+
+    internal static SegmentMember Member(CustomerProfile p, DateTimeOffset now, CustomerProgram program) =>
+        new(p.CustomerId, Lifecycle.Stage(p, now, program.Lifecycle), RfmScoring.Score(p, now, program.Rfm), p.Tier, p.Points);
+
+    private static StatsView View(JourneyReport report)
+    {
+        var s = report.Stats;
+        var declared = report.Declared is { } d ? new DeclaredWinnerView(d.Variant, d.Confidence, d.Metric, d.DeclaredAt) : null;
+        return new StatsView(s.Journey, s.Variants, s.HoldoutUplift, s.UpliftConfidence, s.Winner, s.WinnerConfidence, s.AttributedRevenue, s.MessageCost, s.CouponCost, s.Roi,
+            declared is not null, declared, report.Rule?.ToString(),
+            [.. report.Series.Select(p => new SeriesPoint(p.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p.Sent, p.Converted))]);
+    }
+}

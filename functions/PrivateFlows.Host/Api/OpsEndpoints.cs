@@ -1,0 +1,47 @@
+using PrivateFlows.Host.Security;
+using PrivateFlows.Runtime.Processing;
+using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Runtime.Timers;
+
+namespace PrivateFlows.Host.Api;
+
+/// <summary>Poison inputs, engine status and the health probe.</summary>
+public static class OpsEndpoints
+{
+    /// <param name="Erasure">Erased customers and the late events/timers dropped for them (also <c>GET /api/privacy</c>).</param>
+    public sealed record EngineStatus(bool Ready, long Queued, int TimersInFlight, StoreStatus Store, ErasureCounters Erasure);
+
+    public static void MapOpsEndpoints(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/poison", async (IJourneyStore store, CancellationToken ct, int? limit) =>
+                TypedResults.Ok(await store.ReadPoisonAsync(Math.Clamp(limit ?? 200, 1, 5000), ct)))
+            .RequireAuthorization(Roles.Ops)
+            .WithTags("ops")
+            .WithSummary("Inputs (events, timers) that failed repeatedly, newest first, with the reason");
+
+        app.MapGet("/api/status", async (IJourneyStore store, CustomerQueues queues, TimerService timers, CancellationToken ct) =>
+                TypedResults.Ok(new EngineStatus(queues.Ready.IsCompletedSuccessfully, queues.Outstanding, timers.InFlight, await store.ReadStatusAsync(ct), await store.ReadErasureCountersAsync(ct))))
+            .RequireAuthorization(Roles.Ops)
+            .WithTags("ops")
+            .WithSummary("Backlog, outboxes, timers, poison count and database size");
+
+        app.MapGet("/healthz", async Task<IResult> (IJourneyStore store, CustomerQueues queues, CancellationToken ct) =>
+            {
+                try
+                {
+                    await store.ReadEarliestTimersAsync(1, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable");
+                }
+
+                return queues.Ready.IsCompletedSuccessfully
+                    ? TypedResults.Ok(new { status = "healthy" })
+                    : TypedResults.Json(new { status = "starting" }, statusCode: StatusCodes.Status503ServiceUnavailable);
+            })
+            .AllowAnonymous()
+            .WithTags("ops")
+            .WithSummary("Liveness and readiness");
+    }
+}
