@@ -309,6 +309,27 @@ public sealed class DashboardTests(DashboardFixture fixture)
     }
 
     [Fact]
+    public async Task An_error_rate_of_nothing_processed_is_a_dash_not_0_percent()
+    {
+        var page = await fixture.NewPageAsync();
+        var now = DateTimeOffset.UtcNow;
+        var buckets = new JsonArray([.. Enumerable.Range(0, 90).Select(i => (JsonNode)new JsonObject
+        {
+            ["at"] = now.AddSeconds((i - 89) * 10).ToString("O"),
+            ["processed"] = 0, ["parked"] = 0, ["events"] = 0, ["timers"] = 0, ["accepted"] = 0, ["sends"] = 0, ["sendFailures"] = 0,
+        })]);
+        await Json(page, "**/api/dashboard/throughput", new JsonObject
+        {
+            ["now"] = now.ToString("O"), ["bucketSeconds"] = 10, ["since"] = now.AddMinutes(-20).ToString("O"), ["buckets"] = buckets,
+            ["processedPerSecond"] = 0, ["errorRate"] = 0, ["processedTotal"] = 0, ["parkedTotal"] = 0, ["sendsTotal"] = 0, ["sendFailuresTotal"] = 0,
+        });
+
+        await page.GotoAsync("/#/operations");
+        await Expect(page.Locator("[data-stat='error-rate'] .stat-value")).ToHaveTextAsync("—");
+        NoScriptErrors(page);
+    }
+
+    [Fact]
     public async Task Funnels_and_KPIs_show_what_the_host_has()
     {
         var page = await fixture.NewPageAsync();

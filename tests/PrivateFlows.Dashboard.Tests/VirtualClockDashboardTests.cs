@@ -128,6 +128,9 @@ public sealed class VirtualClockDashboardTests(VirtualClockFixture fixture)
         await Expect(Row("converted").Locator(".funnel-drop")).ToHaveTextAsync("−1 (16.7%) ended without converting");
         await Expect(funnel.Locator(".funnel-drop")).ToHaveCountAsync(2);
         (await page.InnerTextAsync("main")).Should().NotMatchRegex(DashboardTests.DeveloperPlaceholder);
+
+        // Every send and conversion happened on one day: the chart over time names that day once.
+        (await page.Locator("svg.line-chart text.axis").AllTextContentsAsync()).Should().ContainSingle(t => t.EndsWith(" Mar", StringComparison.Ordinal));
         await DashboardFixture.ScreenshotAsync(page, "funnel-branches");
         await page.Locator("#funnel-card").ScreenshotAsync(new() { Path = Path.Combine(DashboardFixture.ScreenshotFolder, "funnel-branches-card.png") });
 

@@ -37,10 +37,11 @@ export function lineChart(series, options = {}) {
     root.append(svg('text', { class: 'axis', x: pad.l - 6, y: sy(v) + 4, 'text-anchor': 'end' }, yFormat(v)));
   }
   if (all.length) {
-    const ticks = 5;
+    // Points all at one x (e.g. one day of sends) get one label in the middle, not the same label six times.
+    const ticks = maxX === minX ? 0 : 5;
     for (let i = 0; i <= ticks; i++) {
-      const v = minX + ((maxX - minX) / ticks) * i;
-      root.append(svg('text', { class: 'axis', x: sx(v), y: height - 6, 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' }, xFormat(new Date(v))));
+      const v = minX + (ticks ? ((maxX - minX) / ticks) * i : 0);
+      root.append(svg('text', { class: 'axis', x: sx(v), y: height - 6, 'text-anchor': ticks === 0 ? 'middle' : i === 0 ? 'start' : i === ticks ? 'end' : 'middle' }, xFormat(new Date(v))));
     }
   }
   series.forEach((s, index) => {

@@ -61,10 +61,12 @@ export async function render(container) {
       const processed = buckets.map(b => ({ x: Date.parse(b.at), y: b.processed / r.bucketSeconds }));
       const errors = buckets.map(b => ({ x: Date.parse(b.at), y: (b.parked + b.sendFailures) / r.bucketSeconds }));
       const accepted = buckets.map(b => ({ x: Date.parse(b.at), y: b.accepted / r.bucketSeconds }));
+      const attempts = buckets.reduce((n, b) => n + b.processed + b.sends, 0);
       replace(throughputHost,
         h('div', { class: 'stat-row compact' },
           stat(t('ops.rate'), `${fmtNumber(r.processedPerSecond, 1)}/s`, { key: 'rate', extra: sparkline(buckets.slice(-30).map(b => b.processed)) }),
-          stat(t('ops.errorRate'), fmtPercent(r.errorRate, 1), { tone: r.errorRate > 0.01 ? 'bad' : 'ok', key: 'error-rate' }),
+          // Nothing processed or sent in the window: no error rate at all, rather than 0%.
+          stat(t('ops.errorRate'), attempts > 0 ? fmtPercent(r.errorRate, 1) : '—', { tone: attempts === 0 ? null : r.errorRate > 0.01 ? 'bad' : 'ok', key: 'error-rate' }),
           stat(t('ops.processedTotal'), fmtNumber(r.processedTotal), { sub: t('ops.since', { when: fmtRelative(r.since, Date.parse(r.now)) }) }),
           stat(t('ops.sendsTotal'), fmtNumber(r.sendsTotal), { sub: r.sendFailuresTotal ? t('ops.failedN', { n: r.sendFailuresTotal }) : null })),
         lineChart([
