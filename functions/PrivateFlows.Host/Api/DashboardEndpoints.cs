@@ -8,6 +8,7 @@ using PrivateFlows.Host.Security;
 using PrivateFlows.Runtime.Journeys;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Telemetry;
+using PrivateFlows.Runtime.Timers;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
 using PrivateFlows.Workflows.Language;
@@ -20,7 +21,7 @@ namespace PrivateFlows.Host.Api;
 /// The web dashboard (static files in <c>wwwroot/</c>, served at <c>/</c>) and the few read-only endpoints only it
 /// needs: a journey drawn as a graph with live counts per step (from the store's step index,
 /// <see cref="IJourneyStore.CountInstancesByStepAsync"/>), validation with structured diagnostics, simulation of
-/// unpublished YAML, example inputs, timers due and throughput. Same roles as the rest of the API.
+/// unpublished YAML, example inputs, timers due, throughput and the host's time. Same roles as the rest of the API.
 /// </summary>
 public static class DashboardEndpoints
 {
@@ -82,6 +83,9 @@ public static class DashboardEndpoints
 
     public sealed record TimersView(DateTimeOffset Now, long Total, IReadOnlyList<DueTimer> Timers);
 
+    /// <summary>The host's now (the virtual clock's when it runs one), which the dashboard measures "in 2 days" and "3 hours ago" from.</summary>
+    public sealed record HostTime(DateTimeOffset Now, string Mode);
+
     /// <summary>Maps the static dashboard and its endpoints (one line in <c>Program.cs</c>).</summary>
     public static WebApplication MapDashboard(this WebApplication app)
     {
@@ -97,6 +101,11 @@ public static class DashboardEndpoints
         app.Lifetime.ApplicationStopping.Register(throughput.Dispose);
 
         var group = app.MapGroup("/api/dashboard").WithTags("dashboard");
+
+        group.MapGet("/clock", (TimeProvider clock, IServiceProvider services) =>
+                TypedResults.Ok(new HostTime(clock.GetUtcNow(), services.GetService<VirtualTime>() is null ? "real" : "virtual")))
+            .RequireAuthorization(Policies.MarketerOrOps)
+            .WithSummary("The host's time (virtual or real): what the dashboard's relative times are measured from");
 
         group.MapGet("/journeys/{name}/graph", async Task<Results<Ok<JourneyGraphView>, ProblemHttpResult>> (string name, string? version, JourneyCatalog catalog, IJourneyStore store, TimeProvider clock, CancellationToken ct) =>
             {

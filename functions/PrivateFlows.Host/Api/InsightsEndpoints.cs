@@ -37,7 +37,8 @@ public static class InsightsEndpoints
         bool WinnerDeclared,
         DeclaredWinnerView? DeclaredWinner,
         string? WinnerRule,
-        ImmutableArray<SeriesPoint> Series);
+        ImmutableArray<SeriesPoint> Series,
+        ImmutableArray<VariantFunnel> Funnels);
 
     public sealed record KpiView(
         DateTimeOffset AsOf,
@@ -69,7 +70,7 @@ public static class InsightsEndpoints
             })
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithTags("insights")
-            .WithSummary("Funnel per version and variant, conversion with 95% intervals, holdout uplift, A/B winner and ROI");
+            .WithSummary("Funnel per version and variant (each step reached; of the others, how many took another path, are still in progress, converted earlier or dropped off), conversion with 95% intervals, holdout uplift, A/B winner and ROI");
 
         app.MapGet("/api/kpis", async (JourneyInsights insights, CancellationToken ct) =>
             {
@@ -117,6 +118,7 @@ public static class InsightsEndpoints
         var declared = report.Declared is { } d ? new DeclaredWinnerView(d.Variant, d.Confidence, d.Metric, d.DeclaredAt) : null;
         return new StatsView(s.Journey, s.Variants, s.HoldoutUplift, s.UpliftConfidence, s.Winner, s.WinnerConfidence, s.AttributedRevenue, s.MessageCost, s.CouponCost, s.Roi,
             declared is not null, declared, report.Rule?.ToString(),
-            [.. report.Series.Select(p => new SeriesPoint(p.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p.Sent, p.Converted))]);
+            [.. report.Series.Select(p => new SeriesPoint(p.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p.Sent, p.Converted))],
+            report.Funnels);
     }
 }

@@ -101,7 +101,9 @@ public sealed class JourneyInsights(
             .OrderBy(g => g.Key)
             .Select(g => new DailyPoint(g.Key, g.Count(f => f.Kind == JourneyFactKind.Sent), g.Count(f => f.Kind == JourneyFactKind.Ended)))
             .ToImmutableArray();
-        return new JourneyReport(stats, declared, rule, series);
+        var funnels = JourneyFunnel.Compute(tallies.Select(t => t.Summary).Where(i => i.Journey == journey),
+            version => catalog.Find(version)?.Definition is { } definition ? FunnelShape.Of(definition) : null);
+        return new JourneyReport(stats, declared, rule, series) { Funnels = funnels };
     }
 
     /// <summary>
@@ -142,7 +144,11 @@ public sealed class JourneyInsights(
 }
 
 /// <summary>A journey's statistics with its declared winner (if any), the winner rule and daily sends and conversions.</summary>
-public sealed record JourneyReport(JourneyStats Stats, DeclaredWinner? Declared, WinnerRule? Rule, ImmutableArray<DailyPoint> Series);
+public sealed record JourneyReport(JourneyStats Stats, DeclaredWinner? Declared, WinnerRule? Rule, ImmutableArray<DailyPoint> Series)
+{
+    /// <summary>Per version and variant: each step reached, and what became of those who did not reach it.</summary>
+    public ImmutableArray<VariantFunnel> Funnels { get; init; } = [];
+}
 
 /// <summary>Sends and conversions on one UTC day.</summary>
 public sealed record DailyPoint(DateOnly Date, int Sent, int Converted);

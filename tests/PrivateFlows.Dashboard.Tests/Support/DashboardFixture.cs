@@ -6,7 +6,7 @@ namespace PrivateFlows.Dashboard.Tests.Support;
 /// One host and one Debian Chromium (driven by Playwright, never downloaded) for the whole suite; each test opens its
 /// own browser context at 1366×768, the laptop screen the dashboard is laid out for.
 /// </summary>
-public sealed class DashboardFixture : IAsyncLifetime
+public class DashboardFixture : IAsyncLifetime
 {
     public const string ChromiumPath = "/usr/bin/chromium";
 
@@ -15,6 +15,9 @@ public sealed class DashboardFixture : IAsyncLifetime
     public DashboardHost Host { get; private set; } = null!;
 
     public IBrowser Browser { get; private set; } = null!;
+
+    /// <summary>Configuration the host starts with (environment variables).</summary>
+    protected virtual IReadOnlyDictionary<string, string>? HostSettings => null;
 
     public static string ScreenshotFolder => Path.Combine(Repo.Root, "TestResults", "screenshots");
 
@@ -27,7 +30,7 @@ public sealed class DashboardFixture : IAsyncLifetime
         }
 
         Directory.CreateDirectory(ScreenshotFolder);
-        var hostTask = DashboardHost.StartAsync();
+        var hostTask = DashboardHost.StartAsync(HostSettings);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {
@@ -99,4 +102,25 @@ public sealed class DashboardFixture : IAsyncLifetime
 public sealed class DashboardCollection : ICollectionFixture<DashboardFixture>
 {
     public const string Name = "dashboard";
+}
+
+/// <summary>
+/// The same, with the host on the virtual clock started at <see cref="Start"/>, months away from this computer's clock,
+/// so any time the dashboard measures from the browser's clock instead of the host's is far off.
+/// </summary>
+public sealed class VirtualClockFixture : DashboardFixture
+{
+    public static readonly DateTimeOffset Start = new(2025, 3, 2, 1, 0, 0, TimeSpan.Zero);
+
+    protected override IReadOnlyDictionary<string, string> HostSettings => new Dictionary<string, string>
+    {
+        ["PrivateFlows__Clock"] = "Virtual",
+        ["PrivateFlows__ClockStart"] = Start.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
+    };
+}
+
+[CollectionDefinition(Name)]
+public sealed class VirtualClockCollection : ICollectionFixture<VirtualClockFixture>
+{
+    public const string Name = "dashboard on the virtual clock";
 }

@@ -51,7 +51,8 @@ public sealed class DashboardHost : IAsyncDisposable
         }
     }
 
-    public static async Task<DashboardHost> StartAsync()
+    /// <param name="settings">Extra configuration as environment variables (e.g. <c>PrivateFlows__Clock</c> = <c>Virtual</c>).</param>
+    public static async Task<DashboardHost> StartAsync(IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = HostAssembly();
         var folder = Path.Combine(Path.GetTempPath(), "privateflows-dashboard-tests", Guid.NewGuid().ToString("N"));
@@ -76,6 +77,7 @@ public sealed class DashboardHost : IAsyncDisposable
         start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         start.Environment.Remove("FUNCTIONS_CUSTOMHANDLER_PORT");
         start.Environment.Remove("ASPNETCORE_URLS");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("could not start dotnet " + dll);
         var host = new DashboardHost(process, folder, port);
@@ -129,6 +131,14 @@ public sealed class DashboardHost : IAsyncDisposable
         }
 
         throw new TimeoutException("the engine did not become idle within 30 s");
+    }
+
+    /// <summary>Moves the host's virtual clock forward (<c>{"by": "P1D"}</c>) and waits until everything it fired is committed.</summary>
+    public async Task AdvanceClockAsync(string by)
+    {
+        using var response = await User.PostAsJsonAsync("/api/clock/advance", new { by });
+        response.StatusCode.Should().Be(HttpStatusCode.OK, await response.Content.ReadAsStringAsync());
+        await IdleAsync();
     }
 
     /// <summary>Whether the host serves an endpoint (from its OpenAPI document), e.g. ("get", "/api/customers/{customerId}/explain").</summary>

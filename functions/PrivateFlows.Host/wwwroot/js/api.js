@@ -1,6 +1,6 @@
 // The dashboard's only way to the server: same-origin fetch with the API key (X-Api-Key) from localStorage.
-// Endpoints that other parts of the host add later are discovered from the OpenAPI document, so pages can say
-// "not available yet" instead of failing.
+// Endpoints that other parts of the host add later are discovered from the OpenAPI document, so pages can say so
+// plainly (or show nothing) instead of failing.
 
 const KEY_STORAGE = 'privateflows.apiKey';
 

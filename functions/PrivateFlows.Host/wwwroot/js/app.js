@@ -1,9 +1,10 @@
 // The dashboard shell: hash routing, API key dialog, language toggle, the mode and clock chips.
 
 import { h, replace } from './dom.js';
-import { api, apiKey, setApiKey, on, has } from './api.js';
+import { apiKey, setApiKey, on } from './api.js';
 import { t, lang, setLang, applyStatic, fmtDateTime } from './i18n.js';
 import { toast, icon } from './ui.js';
+import { syncClock, hostNow, isVirtualClock } from './clock.js';
 import * as journeys from './pages/journeys.js';
 import * as funnels from './pages/funnels.js';
 import * as kpis from './pages/kpis.js';
@@ -13,6 +14,7 @@ import * as operations from './pages/operations.js';
 const main = document.getElementById('main');
 const pages = { journeys, funnels, kpis, customers, operations };
 let current = null;
+let routed = 0;
 
 function parse() {
   const hash = location.hash.replace(/^#\/?/, '');
@@ -23,6 +25,7 @@ function parse() {
 
 async function route() {
   const r = parse();
+  const seq = ++routed;
   const page = pages[r.page] ?? journeys;
   current?.dispose?.();
   current = null;
@@ -34,6 +37,10 @@ async function route() {
   }
   const container = h('div', { class: 'page', 'data-page': r.page });
   replace(main, container);
+  // Every page measures relative times from the host's now, so read it first (the virtual clock may have moved).
+  await syncClock();
+  if (seq !== routed) return; // another navigation started meanwhile
+  showClock();
   try {
     current = (await page.render(container, r)) ?? null;
   } catch (e) {
@@ -114,26 +121,20 @@ langButton.addEventListener('click', () => {
 });
 
 // ── virtual clock (when the host has one) ─────────────────────────────────
-async function showClock() {
-  if (!(await has('get', '/api/clock'))) return;
-  try {
-    const clock = await api.get('/api/clock');
-    const el = document.getElementById('clock-chip');
-    const now = clock?.now ?? clock?.utcNow ?? clock?.time;
-    if (!now) return;
-    el.hidden = false;
-    const virtual = clock?.mode === 'virtual' || clock?.virtual;
-    replace(el, icon('clock', 13), ' ', virtual ? `${t('clock.virtual')} ` : '', fmtDateTime(now));
-    el.title = virtual ? t('clock.virtualTitle') : '';
-    el.className = `chip ${virtual ? 'chip-info' : 'chip-muted'}`;
-  } catch {
-    // no clock to show
+function showClock() {
+  const el = document.getElementById('clock-chip');
+  if (!isVirtualClock()) {
+    el.hidden = true;
+    return;
   }
+  el.hidden = false;
+  replace(el, icon('clock', 13), ' ', `${t('clock.virtual')} `, fmtDateTime(hostNow()));
+  el.title = t('clock.virtualTitle');
+  el.className = 'chip chip-info';
 }
 
 window.addEventListener('hashchange', route);
-window.addEventListener('privateflows:clock', showClock);
+window.addEventListener('privateflows:clock', () => syncClock().then(showClock));
 showLang();
 if (!location.hash) history.replaceState(null, '', '#/journeys');
 route();
-showClock();

@@ -37,10 +37,11 @@ export function lineChart(series, options = {}) {
     root.append(svg('text', { class: 'axis', x: pad.l - 6, y: sy(v) + 4, 'text-anchor': 'end' }, yFormat(v)));
   }
   if (all.length) {
-    const ticks = 5;
+    // Points all at one x (e.g. one day of sends) get one label in the middle, not the same label six times.
+    const ticks = maxX === minX ? 0 : 5;
     for (let i = 0; i <= ticks; i++) {
-      const v = minX + ((maxX - minX) / ticks) * i;
-      root.append(svg('text', { class: 'axis', x: sx(v), y: height - 6, 'text-anchor': i === 0 ? 'start' : i === ticks ? 'end' : 'middle' }, xFormat(new Date(v))));
+      const v = minX + (ticks ? ((maxX - minX) / ticks) * i : 0);
+      root.append(svg('text', { class: 'axis', x: sx(v), y: height - 6, 'text-anchor': ticks === 0 ? 'middle' : i === 0 ? 'start' : i === ticks ? 'end' : 'middle' }, xFormat(new Date(v))));
     }
   }
   series.forEach((s, index) => {
@@ -62,35 +63,35 @@ export function lineChart(series, options = {}) {
   return h('figure', { class: 'chart-figure' }, root, series.length > 1 || options.legend ? legend : null);
 }
 
-/** bars: [{label, value, low?, high?, color?, note?}]; options: {format, max} — HTML, so text keeps its size at any width. */
+/** bars: [{label, value, low?, high?, color?, note?, empty?}] (empty: no value to show, e.g. a rate of 0 out of 0); options: {format, max} — HTML, so text keeps its size at any width. */
 export function barChart(bars, options = {}) {
   const format = options.format ?? fmtNumber;
   const max = options.max ?? niceMax(Math.max(0, ...bars.map(b => Math.max(b.value, b.high ?? 0))));
   const pct = v => `${Math.max(0, Math.min(100, max > 0 ? (v / max) * 100 : 0))}%`;
   return h('figure', { class: 'chart-figure' },
     h('div', { class: 'bars', role: 'list', 'aria-label': options.label ?? '', style: options.labelWidth ? { '--bar-label': `${options.labelWidth}px` } : null },
-      bars.map((b, i) => h('div', { class: 'bar-row', role: 'listitem', title: `${b.label}: ${format(b.value)}${b.low !== undefined ? ` (${format(b.low)}–${format(b.high)})` : ''}` },
+      bars.map((b, i) => h('div', { class: 'bar-row', role: 'listitem', title: `${b.label}: ${b.empty ? '—' : format(b.value)}${b.low !== undefined ? ` (${format(b.low)}–${format(b.high)})` : ''}` },
         h('span', { class: 'bar-label' }, b.label),
         h('span', { class: 'bar-track' },
           h('span', { class: 'bar-fill', style: { width: b.value > 0 ? `max(2px, ${pct(b.value)})` : '0', background: b.color ?? PALETTE[i % PALETTE.length] } }),
           b.low !== undefined && b.high !== undefined ? h('span', { class: 'whisker', style: { left: pct(b.low), width: `calc(${pct(b.high)} - ${pct(b.low)})` } }) : null),
-        h('span', { class: 'bar-value' }, format(b.value), b.note ? h('small', null, ` · ${b.note}`) : null)))));
+        h('span', { class: 'bar-value' }, b.empty ? '—' : format(b.value), b.note ? h('small', null, ` · ${b.note}`) : null)))));
 }
 
-/** stages: [{label, value}] — entered → … → converted, each with its share of the first stage. */
+/**
+ * stages: [{label, value, key?, title?, notes?: [{kind, text}]}] — entered → … → converted, each with its share of the
+ * first stage ("—" when the first is 0) and its notes under the value (kind: drop, waiting, other, converted).
+ */
 export function funnelChart(stages, options = {}) {
   const first = stages[0]?.value ?? 0;
   return h('div', { class: 'funnel', role: 'list', 'aria-label': options.label ?? '' }, stages.map((s, i) => {
-    const share = first > 0 ? s.value / first : 0;
-    // Drop-off from the row above (options.dropOff(lost, share) gives its text), shown under the value.
-    const previous = i > 0 ? stages[i - 1].value : null;
-    const lost = previous != null && previous > 0 && s.value < previous ? previous - s.value : 0;
+    const share = first > 0 ? s.value / first : null;
     return h('div', { class: 'funnel-row', role: 'listitem', 'data-stage': s.key ?? null, title: s.title ?? null },
       h('span', { class: 'funnel-label' }, s.label),
       h('span', { class: 'funnel-bar-wrap' },
-        h('span', { class: 'funnel-bar', style: { width: `${Math.max(share * 100, s.value > 0 ? 1.5 : 0)}%`, background: s.color ?? PALETTE[0] } })),
+        h('span', { class: 'funnel-bar', style: { width: `${Math.max((share ?? 0) * 100, s.value > 0 ? 1.5 : 0)}%`, background: s.color ?? PALETTE[0] } })),
       h('span', { class: 'funnel-value' }, fmtNumber(s.value), h('small', null, i === 0 ? '' : ` ${fmtPercent(share)}`),
-        options.dropOff && lost > 0 ? h('span', { class: 'funnel-drop' }, options.dropOff(lost, lost / previous)) : null));
+        (s.notes ?? []).filter(Boolean).map(n => h('span', { class: `funnel-note funnel-${n.kind}` }, n.text))));
   }));
 }
 

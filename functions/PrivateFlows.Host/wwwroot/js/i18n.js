@@ -1,5 +1,7 @@
 // Chinese and English: the browser's language by default (navigator.language), a toggle stored in localStorage.
 
+import { hostNow } from './clock.js';
+
 const STORAGE = 'privateflows.lang';
 
 const en = {
@@ -31,8 +33,7 @@ const en = {
   'mode.locked': 'API key needed',
   'clock.virtual': 'Virtual clock',
   'clock.virtualTitle': 'The host runs on a virtual clock (Operations → Virtual clock moves it forward)',
-  'na.title': '{what}: not available yet',
-  'na.detail': 'This host does not serve it yet; it appears here as soon as the endpoint exists:',
+  'na.title': 'This server does not offer {what}',
   'error.title': 'Something went wrong',
   'error.unauthorized': 'This needs an API key — set one with the key button at the top right.',
   'error.forbidden': 'Your API key’s role may not do this.',
@@ -204,9 +205,13 @@ const en = {
   'funnels.colVariant': 'Variant',
   'funnels.allCustomers': 'all',
   'funnels.noData': 'No data yet',
-  'funnels.stepsMissing': 'Per-step counts appear when the statistics include them.',
   'funnels.step': 'Step {step}',
   'funnels.dropOff': '−{n} ({p}) dropped off',
+  'funnels.inProgress': '{n} still on their way',
+  'funnels.otherPath': '{n} took another branch',
+  'funnels.convertedBefore': '{n} converted before this step',
+  'funnels.endedUnconverted': '−{n} ({p}) ended without converting',
+  'funnels.noSeries': 'No messages sent or conversions yet',
 
   'kpis.title': 'KPIs',
   'kpis.subtitle': 'The private-domain playbook’s operating numbers across the whole customer base.',
@@ -347,7 +352,6 @@ const en = {
   'ops.retry': 'Retry',
   'ops.retryAria': 'Retry input {id}',
   'ops.retried': 'Input queued again',
-  'ops.retryMissing': 'Retrying poison inputs is not available yet:',
   'ops.body': 'Input',
   'ops.colInput': 'Input',
   'ops.colReason': 'Reason',
@@ -442,8 +446,7 @@ const zh = {
   'mode.locked': '需要 API 密钥',
   'clock.virtual': '虚拟时钟',
   'clock.virtualTitle': '主机正在使用虚拟时钟（在“运维 → 虚拟时钟”中前进）',
-  'na.title': '{what}：暂不可用',
-  'na.detail': '当前主机尚未提供该接口；接口上线后这里会自动显示：',
+  'na.title': '此服务器未提供{what}',
   'error.title': '出错了',
   'error.unauthorized': '需要 API 密钥——请点右上角的密钥按钮设置。',
   'error.forbidden': '当前 API 密钥的角色无权执行此操作。',
@@ -615,9 +618,13 @@ const zh = {
   'funnels.colVariant': '变体',
   'funnels.allCustomers': '全部',
   'funnels.noData': '暂无数据',
-  'funnels.stepsMissing': '统计包含逐步人数后会在这里显示。',
   'funnels.step': '步骤 {step}',
   'funnels.dropOff': '流失 {n} 人（{p}）',
+  'funnels.inProgress': '{n} 人仍在途中',
+  'funnels.otherPath': '{n} 人走了其他分支',
+  'funnels.convertedBefore': '{n} 人在此步前已转化',
+  'funnels.endedUnconverted': '{n} 人（{p}）未转化即结束',
+  'funnels.noSeries': '还没有发送或转化',
 
   'kpis.title': '经营指标',
   'kpis.subtitle': '私域运营手册中的核心指标，覆盖全部客户。',
@@ -758,7 +765,6 @@ const zh = {
   'ops.retry': '重试',
   'ops.retryAria': '重试输入 {id}',
   'ops.retried': '已重新排队',
-  'ops.retryMissing': '暂不支持重试毒消息：',
   'ops.body': '输入内容',
   'ops.colInput': '输入',
   'ops.colReason': '原因',
@@ -931,7 +937,8 @@ export function fmtDay(value) {
   return new Intl.DateTimeFormat(locale(), { month: 'short', day: 'numeric' }).format(toDate(value));
 }
 
-export function fmtRelative(value, now = Date.now()) {
+/** A time relative to the host's now (the virtual clock's when it runs one), or to <now> when given. */
+export function fmtRelative(value, now = hostNow()) {
   const d = toDate(value);
   if (Number.isNaN(+d)) return '—';
   const seconds = Math.round((+d - now) / 1000);

@@ -52,9 +52,9 @@ export function empty(title, detail, options = {}) {
     options.action ?? null);
 }
 
-/** The graceful answer when an endpoint is not in this host yet. */
-export function notAvailable(what, endpoint) {
-  return empty(t('na.title', { what }), h('span', null, t('na.detail'), ' ', h('code', null, endpoint)), { class: 'not-available', icon: 'clock' });
+/** The plain answer when this server does not offer a feature (no endpoint names: the reader is a marketer). */
+export function notAvailable(what) {
+  return empty(t('na.title', { what }), null, { class: 'not-available', icon: 'clock' });
 }
 
 export function errorBox(error) {

@@ -184,10 +184,10 @@ function segmentsCard(id, view, canSegments) {
       h('dt', null, t('customers.segments')), h('dd', null, names.length ? h('div', { class: 'chips' }, names.map(n => chip(typeof n === 'string' ? n : n.segment ?? n.name, 'muted'))) : '—')));
   };
   if (inline || p.lifecycle || p.rfm) showData(inline);
-  else if (!canSegments) replace(host, notAvailable(t('customers.segments'), `GET /api/customers/{id}/segments`));
+  else if (!canSegments) replace(host, notAvailable(t('customers.segments')));
   else {
     replace(host, loading());
-    api.get(`/api/customers/${encode(id)}/segments`).then(showData).catch(e => replace(host, e.missingEndpoint ? notAvailable(t('customers.segments'), `GET /api/customers/{id}/segments`) : errorBox(e)));
+    api.get(`/api/customers/${encode(id)}/segments`).then(showData).catch(e => replace(host, e.missingEndpoint ? notAvailable(t('customers.segments')) : errorBox(e)));
   }
   return card(t('customers.segmentsTitle'), host, { class: 'compact', id: 'segments-card' });
 }
@@ -303,7 +303,7 @@ function explainCard(id, view, canExplain) {
         replace(answer, explanationView(r, view.profile.timeZone));
       } catch (err) {
         replace(answer, err instanceof ApiError && err.missingEndpoint
-          ? notAvailable(t('customers.explainTitle'), 'GET /api/customers/{id}/explain?journey=&step=')
+          ? notAvailable(t('customers.explainTitle'))
           : errorBox(err));
       }
     });
@@ -313,7 +313,7 @@ function explainCard(id, view, canExplain) {
   h('div', { class: 'field' }, h('label', { for: 'explain-step' }, t('customers.explainStep')), step, steps),
   h('div', { class: 'field end' }, submit));
 
-  if (!canExplain) replace(answer, notAvailable(t('customers.explainTitle'), 'GET /api/customers/{id}/explain?journey=&step='));
+  if (!canExplain) replace(answer, notAvailable(t('customers.explainTitle')));
   return card(t('customers.explainTitle'), h('div', null, form, answer), { id: 'explain-card', class: 'compact' });
 }
 

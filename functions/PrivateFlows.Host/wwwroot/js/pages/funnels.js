@@ -1,11 +1,11 @@
 // Funnels: per journey version and variant — entered → each step → converted, holdout uplift, A/B winner,
-// sends and conversions over time. Statistics come from GET /api/journeys/{name}/stats; the live distribution
-// over steps comes from the dashboard's graph endpoint and is always available.
+// sends and conversions over time. Statistics come from the journey's stats endpoint; the live distribution over
+// steps comes from the dashboard's graph endpoint and is always available.
 
 import { h, replace } from '../dom.js';
 import { api, encode, has, ApiError } from '../api.js';
 import { t, fmtNumber, fmtPercent, fmtMoney, fmtSigned } from '../i18n.js';
-import { card, errorBox, loading, table, stat, notAvailable, empty, chip } from '../ui.js';
+import { card, errorBox, loading, table, stat, empty, chip } from '../ui.js';
 import { barChart, funnelChart, lineChart, PALETTE } from '../charts.js';
 
 export async function render(container, route) {
@@ -45,8 +45,9 @@ export async function render(container, route) {
       : barChart(steps.filter(n => n.waits || n.count > 0).map((n, i) => ({ label: n.id, value: n.count, color: PALETTE[(i + 1) % PALETTE.length] })), { label: t('funnels.live') }));
   }).catch(e => replace(liveHost, errorBox(e)));
 
+  // A server without statistics shows the live distribution only.
   if (!(await has('get', '/api/journeys/{name}/stats'))) {
-    replace(statsHost, card(t('funnels.stats'), notAvailable(t('funnels.stats'), 'GET /api/journeys/{name}/stats')));
+    replace(statsHost);
     return null;
   }
 
@@ -54,7 +55,7 @@ export async function render(container, route) {
   try {
     stats = await api.get(`/api/journeys/${encode(chosen.name)}/stats`);
   } catch (e) {
-    replace(statsHost, card(t('funnels.stats'), e instanceof ApiError && e.missingEndpoint ? notAvailable(t('funnels.stats'), 'GET /api/journeys/{name}/stats') : errorBox(e)));
+    replace(statsHost, e instanceof ApiError && e.missingEndpoint ? null : card(t('funnels.stats'), errorBox(e)));
     return null;
   }
   let detail = null;
@@ -98,17 +99,24 @@ function statsView(s, numberOf) {
     h('td', { class: 'num' }, v.conversion ? `${fmtPercent(v.conversion.rate, 1)}` : '—',
       v.conversion ? h('div', { class: 'row-sub' }, `${fmtPercent(v.conversion.low, 1)}–${fmtPercent(v.conversion.high, 1)}`) : null)));
 
-  // Entered → each step of the version (in the journey's order, as the statistics give them) → converted, with the
-  // drop-off from the row above; statistics without step facts fall back to entered → received a message → converted.
-  const dropOff = (n, p) => t('funnels.dropOff', { n: fmtNumber(n), p: fmtPercent(p, 1) });
-  const funnels = variants.map((v, i) => {
-    const steps = stepCounts(v);
+  // Entered → each step of the version (in the journey's order) → converted. Under each row: what became of those who
+  // could have reached it and did not — another branch, still on their way, converted earlier, or dropped off (only
+  // the last is a loss). Statistics without step facts fall back to entered → received a message → converted.
+  const funnels = variants.map(v => {
+    const funnel = (s.funnels ?? []).find(f => f.version === v.version && f.variant === v.variant);
+    const steps = funnel?.steps?.length ? funnel.steps : stepCounts(v);
     const stages = [{ label: t('funnels.entered'), value: v.entered, color: PALETTE[0], key: 'entered' }];
-    for (const step of steps) stages.push({ label: step.step, value: step.count, color: PALETTE[1], key: `step:${step.step}`, title: t('funnels.step', { step: step.step }) });
+    for (const step of steps) {
+      stages.push({ label: step.step, value: step.reached, color: PALETTE[1], key: `step:${step.step}`, title: t('funnels.step', { step: step.step }), notes: stepNotes(step) });
+    }
     if (!steps.length) stages.push({ label: t('funnels.sentStage'), value: Math.min(v.sent, v.entered), color: PALETTE[1], key: 'sent' });
-    stages.push({ label: t('funnels.converted'), value: v.converted, color: PALETTE[3], key: 'converted' });
+    const ended = v.entered - v.converted - v.active;
+    stages.push({ label: t('funnels.converted'), value: v.converted, color: PALETTE[3], key: 'converted', notes: [
+      v.active > 0 ? { kind: 'waiting', text: t('funnels.inProgress', { n: fmtNumber(v.active) }) } : null,
+      ended > 0 ? { kind: 'drop', text: t('funnels.endedUnconverted', { n: fmtNumber(ended), p: fmtPercent(ended / v.entered, 1) }) } : null,
+    ] });
     return h('div', { class: 'funnel-block', 'data-version': v.version, 'data-variant': v.variant },
-      h('h3', null, label(v)), funnelChart(stages, { label: label(v), dropOff }), i === 0 && !steps.length ? h('p', { class: 'hint' }, t('funnels.stepsMissing')) : null);
+      h('h3', null, label(v)), funnelChart(stages, { label: label(v) }));
   });
 
   const series = s.series ?? s.daily ?? s.overTime;
@@ -117,7 +125,7 @@ function statsView(s, numberOf) {
       { name: t('funnels.sends'), points: series.map(p => ({ x: Date.parse(p.date ?? p.day ?? p.at), y: p.sends ?? p.sent ?? 0 })), color: PALETTE[0] },
       { name: t('funnels.conversions'), points: series.map(p => ({ x: Date.parse(p.date ?? p.day ?? p.at), y: p.conversions ?? p.converted ?? 0 })), color: PALETTE[3] },
     ], { width: 1000, height: 200, days: true, label: t('funnels.overTime') })
-    : notAvailable(t('funnels.overTime'), 'series: [{date, sends, conversions}] in GET /api/journeys/{name}/stats');
+    : empty(t('funnels.noSeries'), null);
 
   return h('div', { class: 'stack' },
     summary,
@@ -136,10 +144,21 @@ function statsView(s, numberOf) {
     ], rows, { label: t('funnels.table') })));
 }
 
-/** Per-step counts (GET /api/journeys/{name}/stats gives steps: [{step, reached}] per version and variant, in step order). */
+/** Per-step counts when the statistics have no funnels: steps as [{step, reached}] or {step: reached}. */
 function stepCounts(v) {
   const steps = v.steps ?? v.reached;
   if (!steps) return [];
-  if (Array.isArray(steps)) return steps.map(s => ({ step: s.step ?? s.id, count: s.count ?? s.reached ?? s.entered ?? 0 }));
-  return Object.entries(steps).map(([step, count]) => ({ step, count: typeof count === 'number' ? count : count?.reached ?? 0 }));
+  if (Array.isArray(steps)) return steps.map(s => ({ step: s.step ?? s.id, reached: s.reached ?? s.count ?? 0 }));
+  return Object.entries(steps).map(([step, count]) => ({ step, reached: typeof count === 'number' ? count : count?.reached ?? 0 }));
+}
+
+/** What became of those who could have reached a step and did not (a FunnelStep of the statistics). */
+function stepNotes(f) {
+  const n = value => fmtNumber(value);
+  return [
+    f.otherPath > 0 ? { kind: 'other', text: t('funnels.otherPath', { n: n(f.otherPath) }) } : null,
+    f.inProgress > 0 ? { kind: 'waiting', text: t('funnels.inProgress', { n: n(f.inProgress) }) } : null,
+    f.convertedBefore > 0 ? { kind: 'converted', text: t('funnels.convertedBefore', { n: n(f.convertedBefore) }) } : null,
+    f.droppedOff > 0 ? { kind: 'drop', text: t('funnels.dropOff', { n: n(f.droppedOff), p: fmtPercent(f.droppedOff / f.candidates, 1) }) } : null,
+  ];
 }

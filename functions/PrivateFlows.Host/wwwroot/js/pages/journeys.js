@@ -3,6 +3,7 @@
 import { h, replace, uid } from '../dom.js';
 import { api, encode, ApiError } from '../api.js';
 import { t, fmtDateTime, fmtNumber, fmtRelative, fmtZoned, localiseTimes } from '../i18n.js';
+import { hostNow } from '../clock.js';
 import { card, chip, empty, errorBox, loading, tabs, table, button, busy, toast, stat, statusChip } from '../ui.js';
 import { renderGraph } from '../graph.js';
 import { diffLines } from '../diff.js';
@@ -259,7 +260,7 @@ function renderGraphTab(body, { name, chosen, latest, base }) {
         draw(g);
         showSide();
       }
-      updated.textContent = t('graph.updated', { time: fmtDateTime(g.counts.at === '1970-01-01T00:00:00+00:00' ? new Date() : g.counts.at, { timeOnly: true }) });
+      updated.textContent = t('graph.updated', { time: fmtDateTime(g.counts.at === '1970-01-01T00:00:00+00:00' ? hostNow() : g.counts.at, { timeOnly: true }) });
     } catch (e) {
       if (!rendered) replace(graphHost, errorBox(e));
     }

@@ -1,10 +1,10 @@
 // KPIs from the seed playbook: activity, conversion, repurchase, 30-day retention, CLV (per segment) and journey ROI.
-// Reads GET /api/kpis (and each journey's stats for ROI when the KPI answer has none); says "not available yet" otherwise.
+// Reads GET /api/kpis (and each journey's stats for ROI when the KPI answer has none); says plainly when the server has no KPIs.
 
 import { h, replace } from '../dom.js';
 import { api, encode, has, ApiError } from '../api.js';
 import { t, fmtNumber, fmtPercent, fmtMoney } from '../i18n.js';
-import { card, errorBox, loading, stat, notAvailable } from '../ui.js';
+import { card, errorBox, loading, stat, notAvailable, empty } from '../ui.js';
 import { barChart, lineChart, PALETTE } from '../charts.js';
 
 const RATES = [
@@ -45,7 +45,7 @@ export async function render(container) {
 
   const parts = [];
   if (!hasKpis || (kpiError instanceof ApiError && kpiError.missingEndpoint)) {
-    parts.push(card(t('kpis.title'), notAvailable(t('kpis.title'), 'GET /api/kpis')));
+    parts.push(card(t('kpis.title'), notAvailable(t('kpis.title'))));
   } else if (kpiError) {
     parts.push(errorBox(kpiError));
   } else {
@@ -54,7 +54,8 @@ export async function render(container) {
       stat(t('kpis.customers'), fmtNumber(kpis.customers ?? 0), { key: 'customers' }),
       ...RATES.map(([key, label, hint]) => {
         const p = rate(key);
-        return stat(t(label), p ? fmtPercent(p.rate, 1) : '—', { key, sub: p ? `${fmtNumber(p.successes)} / ${fmtNumber(p.trials)} · ${t(hint)}` : t(hint) });
+        // 0 of 0 is no rate at all (e.g. 30-day retention before anyone joined 30 days ago), not 0%.
+        return stat(t(label), p && p.trials > 0 ? fmtPercent(p.rate, 1) : '—', { key, sub: p ? `${fmtNumber(p.successes)} / ${fmtNumber(p.trials)} · ${t(hint)}` : t(hint) });
       }),
       stat(t('kpis.clv'), fmtMoney(kpis.averageLifetimeValue ?? 0), { key: 'clv', sub: t('kpis.clvHint') }),
       stat('ROI', kpis.roi != null ? fmtPercent(kpis.roi, 0) : '—', { key: 'roi', sub: t('kpis.roiHint') })));
@@ -62,8 +63,10 @@ export async function render(container) {
     const bySegment = Object.entries(kpis.lifetimeValueBySegment ?? {});
     parts.push(h('div', { class: 'grid-2' },
       card(t('kpis.rates'), barChart(RATES.map(([key, label], i) => {
-        const p = rate(key) ?? { rate: 0 };
-        return { label: t(label), value: p.rate, low: p.low, high: p.high, color: PALETTE[i] };
+        const p = rate(key);
+        return p && p.trials > 0
+          ? { label: t(label), value: p.rate, low: p.low, high: p.high, color: PALETTE[i] }
+          : { label: t(label), value: 0, color: PALETTE[i], empty: true };
       }), { format: x => fmtPercent(x, 1), max: 1, label: t('kpis.rates') })),
       card(t('kpis.clvBySegment'), bySegment.length
         ? barChart(bySegment.map(([k, v], i) => ({ label: t(`lifecycle.${k}`, {}, k), value: v, color: PALETTE[(i + 2) % PALETTE.length] })), { format: fmtMoney, label: t('kpis.clvBySegment') })
@@ -82,7 +85,7 @@ export async function render(container) {
   parts.push(card(t('kpis.roiByJourney'), roi && roi.length
     ? barChart(roi.map((r, i) => ({ label: r.name, value: Math.max(0, r.roi ?? 0), note: r.roi == null ? t('kpis.noCost') : r.roi < 0 ? fmtPercent(r.roi, 0) : null, color: PALETTE[i % PALETTE.length] })),
       { format: x => fmtPercent(x, 0), labelWidth: 160, label: t('kpis.roiByJourney') })
-    : notAvailable(t('kpis.roiByJourney'), 'GET /api/journeys/{name}/stats')));
+    : empty(t('funnels.noData'), null)));
 
   replace(body, ...parts);
   return null;

@@ -1,4 +1,5 @@
-// Operations: engine status, throughput and error rate, timers due, poison inputs (with retry when the host has it),
+// Operations: engine status, throughput and error rate, timers due (relative to the host's clock), poison inputs (with
+// retry when the host has it),
 // and the virtual clock when the host runs one.
 
 import { h, replace } from '../dom.js';
@@ -6,6 +7,7 @@ import { api, encode, has } from '../api.js';
 import { t, fmtDateTime, fmtNumber, fmtPercent, fmtBytes, fmtRelative } from '../i18n.js';
 import { card, chip, errorBox, loading, table, button, busy, toast, stat, empty } from '../ui.js';
 import { lineChart, sparkline } from '../charts.js';
+import { syncClock } from '../clock.js';
 
 const REFRESH_MS = 5000;
 
@@ -59,11 +61,13 @@ export async function render(container) {
       const processed = buckets.map(b => ({ x: Date.parse(b.at), y: b.processed / r.bucketSeconds }));
       const errors = buckets.map(b => ({ x: Date.parse(b.at), y: (b.parked + b.sendFailures) / r.bucketSeconds }));
       const accepted = buckets.map(b => ({ x: Date.parse(b.at), y: b.accepted / r.bucketSeconds }));
+      const attempts = buckets.reduce((n, b) => n + b.processed + b.sends, 0);
       replace(throughputHost,
         h('div', { class: 'stat-row compact' },
           stat(t('ops.rate'), `${fmtNumber(r.processedPerSecond, 1)}/s`, { key: 'rate', extra: sparkline(buckets.slice(-30).map(b => b.processed)) }),
-          stat(t('ops.errorRate'), fmtPercent(r.errorRate, 1), { tone: r.errorRate > 0.01 ? 'bad' : 'ok', key: 'error-rate' }),
-          stat(t('ops.processedTotal'), fmtNumber(r.processedTotal), { sub: t('ops.since', { when: fmtRelative(r.since) }) }),
+          // Nothing processed or sent in the window: no error rate at all, rather than 0%.
+          stat(t('ops.errorRate'), attempts > 0 ? fmtPercent(r.errorRate, 1) : '—', { tone: attempts === 0 ? null : r.errorRate > 0.01 ? 'bad' : 'ok', key: 'error-rate' }),
+          stat(t('ops.processedTotal'), fmtNumber(r.processedTotal), { sub: t('ops.since', { when: fmtRelative(r.since, Date.parse(r.now)) }) }),
           stat(t('ops.sendsTotal'), fmtNumber(r.sendsTotal), { sub: r.sendFailuresTotal ? t('ops.failedN', { n: r.sendFailuresTotal }) : null })),
         lineChart([
           { name: t('ops.seriesProcessed'), points: processed, color: '#4f46e5' },
@@ -102,7 +106,7 @@ export async function render(container) {
         return;
       }
       const rows = list.map(p => {
-        const retry = button(t('ops.retry'), async () => {
+        const retry = !canRetryPoison ? null : button(t('ops.retry'), async () => {
           await busy(retry, async () => {
             try {
               await api.post(`/api/poison/${encode(p.inputId)}/retry`);
@@ -110,10 +114,10 @@ export async function render(container) {
               loadPoison();
               loadStatus();
             } catch (e) {
-              toast(e.missingEndpoint ? t('na.title', { what: t('ops.retry') }) : e.message, 'bad');
+              toast(e.message, 'bad');
             }
           });
-        }, { small: true, disabled: !canRetryPoison, title: canRetryPoison ? null : t('na.title', { what: t('ops.retry') }), aria: t('ops.retryAria', { id: p.inputId }) });
+        }, { small: true, aria: t('ops.retryAria', { id: p.inputId }) });
         return h('tr', { 'data-input': p.inputId },
           h('td', null, h('code', null, p.inputId), h('div', { class: 'row-sub' }, chip(p.kind, 'muted'))),
           h('td', null, h('a', { href: `#/customers/${encode(p.customerId)}` }, p.customerId)),
@@ -123,7 +127,6 @@ export async function render(container) {
           h('td', { class: 'actions' }, retry));
       });
       replace(poisonHost,
-        canRetryPoison ? null : h('p', { class: 'hint' }, t('ops.retryMissing'), ' ', h('code', null, 'POST /api/poison/{inputId}/retry')),
         table([
           { label: t('ops.colInput') }, { label: t('ops.colCustomer') }, { label: t('ops.colReason') },
           { label: t('ops.colAttempts'), class: 'num' }, { label: t('ops.colParked') }, { label: h('span', { class: 'sr-only' }, t('common.actions')) },
@@ -147,6 +150,7 @@ export async function render(container) {
           try {
             await api.post('/api/clock/advance', { by: by.value.trim() });
             toast(t('ops.advanced'), 'ok');
+            await syncClock(); // timers are due relative to the moved clock
             window.dispatchEvent(new CustomEvent('privateflows:clock'));
             refresh();
           } catch (e) {
