@@ -4,33 +4,19 @@ using System.Text.Json.Serialization;
 
 namespace PrivateFlows.Runtime.Cosmos;
 
-// The items the store keeps. Every item names its type (queries filter on it) and carries its partition key.
-// Instants are ISO 8601 UTC text where they are read and Unix milliseconds where they are ordered; seq numbers
-// stay below 2^53 so JSON numbers keep them exact.
+// The items the read model keeps. Every item names its type (queries filter on it) and carries its partition key.
+// Instants are ISO 8601 UTC text where they are read and Unix milliseconds where they are compared or ordered;
+// seq numbers stay below 2^53 so JSON numbers keep them exact.
 
 /// <summary>
-/// <c>customers</c>, id = the customer: the runtime's document (<see cref="Doc"/>, replaced whole with an ETag per step)
-/// plus what the store keeps beside it: its own version number, the outbox size (for recovery), the customer's timer
-/// index entries (their buckets, for deleting and listing without a cross-partition query), the last history
-/// sequence number and the referral link last written.
+/// <c>customers</c>, id = the customer: the customer's document as of the newest step written (<see cref="Doc"/>,
+/// without outbox or processed-input ids), the step's time in milliseconds (<see cref="At"/>: writes of older steps
+/// are filtered out on the server) and the document version the orchestration gave it.
 /// </summary>
-internal sealed record CustomerItem(
-    string Id,
-    string CustomerId,
-    long V,
-    int Pending,
-    long HistorySeq,
-    IReadOnlyList<TimerEntry> Timers,
-    ReferralLink? Referral,
-    string UpdatedAt,
-    JsonElement Doc)
+internal sealed record CustomerItem(string Id, string CustomerId, long At, long V, JsonElement Doc)
 {
     public string Type => CosmosKeys.Customer;
 }
-
-internal sealed record TimerEntry(string TimerId, string InstanceId, long Due, string Bucket);
-
-internal sealed record ReferralLink(string ReferrerId, long At);
 
 /// <summary><c>customers</c>, partition = the referrer: one per referee, for the referral anti-fraud velocity check.</summary>
 internal sealed record ReferralItem(string Id, string CustomerId, string RefereeId, long AcceptedAt)
@@ -38,17 +24,18 @@ internal sealed record ReferralItem(string Id, string CustomerId, string Referee
     public string Type => CosmosKeys.Referral;
 }
 
-/// <summary><c>history</c>: an accepted event (the inbox while pending, the timeline afterwards).</summary>
-internal sealed record EventItem(string Id, string CustomerId, string EventId, long Seq, string EventType, string Time, string ReceivedAt, string Status, string Body)
-{
-    public string Type => CosmosKeys.Event;
-}
-
-/// <summary><c>history</c>: one history entry; <see cref="Seq"/> is per customer, allocated in the customer item.</summary>
-internal sealed record HistoryItem(string Id, string CustomerId, long Seq, string EntryId, string InstanceId, string Journey, string Time, string Kind, string? Step, string Detail)
+/// <summary>
+/// <c>history</c>: the history entries of one step of one customer (one item instead of one per entry: a step writes
+/// several). <see cref="Seq"/> orders the items, <see cref="Last"/> is the seq of the last entry (paging reads items
+/// with entries after a point), <see cref="Instances"/> the instances named (the per-instance history query).
+/// </summary>
+internal sealed record HistoryItem(string Id, string CustomerId, long Seq, long Last, IReadOnlyList<string> Instances, IReadOnlyList<HistoryLine> Entries)
 {
     public string Type => CosmosKeys.History;
 }
+
+/// <summary>One history entry inside a <see cref="HistoryItem"/>, with its own seq (the item's plus its position).</summary>
+internal sealed record HistoryLine(long Seq, string EntryId, string InstanceId, string Journey, string Time, string Kind, string? Step, string Detail);
 
 internal sealed record MessageItem(
     string Id,
@@ -82,36 +69,6 @@ internal sealed record PointsItem(string Id, string CustomerId, long Seq, string
 internal sealed record CouponItem(string Id, string CustomerId, long Seq, string Code, string EffectId, string InstanceId, string Coupon, string Amount, string? ExpiresAt, string IssuedAt)
 {
     public string Type => CosmosKeys.Coupon;
-}
-
-/// <summary><c>timers</c>, partition = the due-time bucket.</summary>
-internal sealed record TimerItem(string Id, string Bucket, string TimerId, string CustomerId, string InstanceId, long Due)
-{
-    public string Type => CosmosKeys.Timer;
-}
-
-/// <summary><c>timers</c>, partition <see cref="CosmosKeys.Directory"/>: "bucket <see cref="B"/> may hold timers".</summary>
-internal sealed record BucketMarker(string Id, string Bucket, string B)
-{
-    public string Type => CosmosKeys.BucketMarker;
-}
-
-/// <summary><c>poison</c>: an input set aside; <see cref="First"/> (ms) orders the list, newest first.</summary>
-internal sealed record PoisonItem(string Id, string CustomerId, string InputId, string Kind, string Body, string Reason, int Attempts, string ParkedAt, long First)
-{
-    public string Type => CosmosKeys.Poison;
-}
-
-/// <summary><c>journeys</c>, partition = the journey name: one immutable version.</summary>
-internal sealed record VersionItem(string Id, string Name, int Number, string Version, string Yaml, JsonElement Templates, string PublishedAt)
-{
-    public string Type => CosmosKeys.Version;
-}
-
-/// <summary><c>journeys</c>, partition = the journey name: content hash → number, replaced with an ETag (numbering and idempotency).</summary>
-internal sealed record VersionIndexItem(string Id, string Name, Dictionary<string, int> Versions)
-{
-    public string Type => CosmosKeys.VersionIndex;
 }
 
 internal static class CosmosJson
