@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Globalization;
 using System.Net;
 using System.Text.Json;
@@ -20,14 +19,14 @@ public sealed partial class CosmosCustomerReadModel
     {
         /// <summary>The document is this step's now (it was the newest step, or a replay of it).</summary>
         Newest,
-        /// <summary>A newer step is already there: the document and the step index stay as they are.</summary>
+        /// <summary>A newer step is already there: the document and its live-count entries stay as they are.</summary>
         Older,
         /// <summary>The customer was erased: nothing of the step is written.</summary>
         Erased,
     }
 
-    /// <summary>What this instance last wrote of a customer: the referral link, and what the step index holds (null: unknown).</summary>
-    internal sealed record WrittenCustomer(ReferralLink? Referral, ImmutableDictionary<string, IndexedStep>? Steps);
+    /// <summary>What this instance last wrote of a customer: the referral link.</summary>
+    internal sealed record WrittenCustomer(ReferralLink? Referral);
 
     internal sealed record ReferralLink(string ReferrerId, long At);
 
@@ -66,9 +65,10 @@ public sealed partial class CosmosCustomerReadModel
     }
 
     /// <summary>
-    /// Writes the step's document into the customer item with a patch filtered on the step time (<c>c.at</c>), so an
-    /// older step (an activity retried late) never replaces a newer one and no read comes first. A missing item is
-    /// created — unless the customer was erased (the tombstone is read only then, once per customer).
+    /// Writes the step's document and the live-count entries of its in-flight instances into the customer item with a
+    /// patch filtered on the step time (<c>c.at</c>), so an older step (an activity retried late) never replaces a newer
+    /// one and no read comes first. A missing item is created — unless the customer was erased (the tombstone is read
+    /// only then, once per customer).
     /// </summary>
     private async Task<CustomerWrite> WriteCustomerAsync(CustomerStep step, long at, CancellationToken cancellationToken)
     {
@@ -76,11 +76,19 @@ public sealed partial class CosmosCustomerReadModel
         var customerId = document.CustomerId;
         var id = CosmosKeys.CustomerId(customerId);
         var doc = System.Text.Json.JsonSerializer.SerializeToElement(StepRecords.Shown(document), RuntimeJson.Options);
+        var inFlight = IndexedStep.InFlight(document).OrderBy(i => i.Key, StringComparer.Ordinal)
+            .Select(i => new InFlightLine(i.Key, i.Value.Journey, i.Value.Version, i.Value.Step, i.Value.Faulted)).ToList();
+        var journeys = inFlight.Select(i => i.Journey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
         PatchOperation[] update =
         [
             PatchOperation.Set("/doc", Token(doc)),
             PatchOperation.Set("/at", at),
             PatchOperation.Set("/v", document.Version),
+            PatchOperation.Set("/journeys", journeys),
+            PatchOperation.Set("/inFlight", JArray.FromObject(inFlight.Select(i => new JObject
+            {
+                ["instanceId"] = i.InstanceId, ["journey"] = i.Journey, ["version"] = i.Version, ["step"] = i.Step, ["faulted"] = i.Faulted,
+            }))),
         ];
         var filter = $"FROM c WHERE c.at <= {at.ToString(CultureInfo.InvariantCulture)}";
         for (var attempt = 0; attempt < 3; attempt++)
@@ -89,7 +97,7 @@ public sealed partial class CosmosCustomerReadModel
             if (patched == HttpStatusCode.OK) return CustomerWrite.Newest;
             if (patched == HttpStatusCode.PreconditionFailed) return CustomerWrite.Older;
             if (await IsErasedAsync(customerId, cancellationToken).ConfigureAwait(false)) return CustomerWrite.Erased;
-            var item = new CustomerItem(id, customerId, at, document.Version, doc);
+            var item = new CustomerItem(id, customerId, at, document.Version, journeys, inFlight, doc);
             var (created, _) = await CreateAsync(_customers, "customer.create", item, Key(customerId), cancellationToken).ConfigureAwait(false);
             if (created != HttpStatusCode.Conflict) return CustomerWrite.Newest;
             // Created meanwhile by a concurrent write of the same customer: patch again.

@@ -15,10 +15,10 @@ internal static class CosmosKeys
 {
     public const string Customer = "customer";
     public const string Referral = "referral";
-    public const string History = "history";
-    public const string Message = "message";
+    public const string Step = "step";
     public const string Points = "points";
-    public const string Coupon = "coupon";
+    public const string Fact = "fact";
+    public const string Tombstone = "tombstone";
 
     private const int MaxId = 255;
 

@@ -64,7 +64,8 @@ public sealed class CosmosSettingsTests
             container.IndexingPolicy.IncludedPaths.Select(p => p.Path).Should().Contain(["/type/?", "/customerId/?"]);
         }
 
-        containers["history"].IndexingPolicy.IncludedPaths.Select(p => p.Path).Should().Contain(["/seq/?", "/last/?", "/instances/[]/?"]);
+        containers["history"].IndexingPolicy.IncludedPaths.Select(p => p.Path).Should().Contain(["/seq/?", "/last/?", "/instances/[]/?", "/journeys/[]/?", "/messageIds/[]/?"]);
+        containers["customers"].IndexingPolicy.IncludedPaths.Select(p => p.Path).Should().Contain(["/journeys/[]/?", "/acceptedAt/?"]);
         var file = Path.Combine(Paths.Repository, "functions", "PrivateFlows.Runtime.Cosmos", "containers.json");
         ContainerDefinitions.Json().Should().Be(File.ReadAllText(file), "the embedded copy is the file infra/ loads");
     }
