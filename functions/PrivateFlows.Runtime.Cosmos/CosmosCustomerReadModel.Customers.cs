@@ -75,35 +75,39 @@ public sealed partial class CosmosCustomerReadModel
         var document = step.Document;
         var customerId = document.CustomerId;
         var id = CosmosKeys.CustomerId(customerId);
-        var doc = System.Text.Json.JsonSerializer.SerializeToElement(StepRecords.Shown(document), RuntimeJson.Options);
-        var inFlight = IndexedStep.InFlight(document).OrderBy(i => i.Key, StringComparer.Ordinal)
-            .Select(i => new InFlightLine(i.Key, i.Value.Journey, i.Value.Version, i.Value.Step, i.Value.Faulted)).ToList();
-        var journeys = inFlight.Select(i => i.Journey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        var item = ToCustomerItem(document, at);
+        var bytes = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(item, CosmosJson.Options).LongLength;
         PatchOperation[] update =
         [
-            PatchOperation.Set("/doc", Token(doc)),
+            PatchOperation.Set("/doc", Token(item.Doc)),
             PatchOperation.Set("/at", at),
             PatchOperation.Set("/v", document.Version),
-            PatchOperation.Set("/journeys", journeys),
-            PatchOperation.Set("/inFlight", JArray.FromObject(inFlight.Select(i => new JObject
-            {
-                ["instanceId"] = i.InstanceId, ["journey"] = i.Journey, ["version"] = i.Version, ["step"] = i.Step, ["faulted"] = i.Faulted,
-            }))),
+            PatchOperation.Set("/journeys", item.Journeys),
+            PatchOperation.Set("/inFlight", Token(System.Text.Json.JsonSerializer.SerializeToElement(item.InFlight, CosmosJson.Options))),
         ];
         var filter = $"FROM c WHERE c.at <= {at.ToString(CultureInfo.InvariantCulture)}";
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var patched = await PatchAsync(_customers, "customer.patch", id, Key(customerId), update, cancellationToken, filter: filter).ConfigureAwait(false);
+            var patched = await PatchAsync(_customers, "customer.patch", id, Key(customerId), update, cancellationToken, filter: filter, itemBytes: bytes).ConfigureAwait(false);
             if (patched == HttpStatusCode.OK) return CustomerWrite.Newest;
             if (patched == HttpStatusCode.PreconditionFailed) return CustomerWrite.Older;
             if (await IsErasedAsync(customerId, cancellationToken).ConfigureAwait(false)) return CustomerWrite.Erased;
-            var item = new CustomerItem(id, customerId, at, document.Version, journeys, inFlight, doc);
             var (created, _) = await CreateAsync(_customers, "customer.create", item, Key(customerId), cancellationToken).ConfigureAwait(false);
             if (created != HttpStatusCode.Conflict) return CustomerWrite.Newest;
             // Created meanwhile by a concurrent write of the same customer: patch again.
         }
 
         throw new InvalidOperationException($"the customer item of {customerId} kept appearing and disappearing while a step was written");
+    }
+
+    /// <summary>The customer item of a step's document (also what the cost model prices).</summary>
+    internal static CustomerItem ToCustomerItem(CustomerDocument document, long at)
+    {
+        var doc = System.Text.Json.JsonSerializer.SerializeToElement(StepRecords.Shown(document), RuntimeJson.Options);
+        var inFlight = IndexedStep.InFlight(document).OrderBy(i => i.Key, StringComparer.Ordinal)
+            .Select(i => new InFlightLine(i.Key, i.Value.Journey, i.Value.Version, i.Value.Step, i.Value.Faulted)).ToList();
+        var journeys = inFlight.Select(i => i.Journey).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        return new CustomerItem(CosmosKeys.CustomerId(document.CustomerId), document.CustomerId, at, document.Version, journeys, inFlight, doc);
     }
 
     /// <summary>

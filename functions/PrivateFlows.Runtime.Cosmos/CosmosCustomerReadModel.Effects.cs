@@ -72,8 +72,8 @@ public sealed partial class CosmosCustomerReadModel
         foreach (var instance in step.Document.State.Instances) _owners.Remember(OwnerKey.Instance(instance.InstanceId), customerId);
     }
 
-    /// <summary>The step item of a step, or null when the step recorded nothing beyond the document.</summary>
-    private static StepItem? ToStepItem(string customerId, long seq, StepRecords records, IReadOnlyList<MessageRecord> messages, IReadOnlyList<PointsLine> points)
+    /// <summary>The step item of a step, or null when the step recorded nothing beyond the document (also what the cost model prices).</summary>
+    internal static StepItem? ToStepItem(string customerId, long seq, StepRecords records, IReadOnlyList<MessageRecord> messages, IReadOnlyList<PointsLine> points)
     {
         var entries = records.History.Select((e, i) => new HistoryLine(seq + i, e.EntryId, e.InstanceId, e.Journey, CosmosTime.Text(e.Time), e.Kind.ToString(), e.Step, e.Detail)).ToList();
         var facts = records.Facts.Select(ToLine).ToList();

@@ -143,11 +143,11 @@ public sealed partial class CosmosCustomerReadModel : ICustomerReadModel, ICusto
     }
 
     /// <summary>Patches an item (no read first); 200, 404 and 412 (ETag or filter not met) come back.</summary>
-    private async Task<HttpStatusCode> PatchAsync(Container container, string operation, string id, PartitionKey partitionKey, IReadOnlyList<PatchOperation> operations, CancellationToken cancellationToken, string? ifMatch = null, string? filter = null)
+    private async Task<HttpStatusCode> PatchAsync(Container container, string operation, string id, PartitionKey partitionKey, IReadOnlyList<PatchOperation> operations, CancellationToken cancellationToken, string? ifMatch = null, string? filter = null, long itemBytes = -1)
     {
         var options = new PatchItemRequestOptions { IfMatchEtag = ifMatch, FilterPredicate = filter };
         using var response = await container.PatchItemStreamAsync(id, partitionKey, operations, options, cancellationToken).ConfigureAwait(false);
-        _telemetry.Charged(operation, response.StatusCode, response.Headers.RequestCharge);
+        _telemetry.Charged(operation, response.StatusCode, response.Headers.RequestCharge, itemBytes); // a patch is charged by the item it leaves
         if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)) response.EnsureSuccessStatusCode();
         return response.StatusCode;
     }

@@ -97,7 +97,7 @@ public sealed class ReadModelCostTests(CosmosEmulator emulator, ITestOutputHelpe
     /// <summary>
     /// Published charges (Session consistency, default indexing): point read 1 KB 1.00 RU, 2 KB 1.04, 4 KB 1.14,
     /// 8 KB 1.33; write 1 KB 4.95, 2 KB 6.29, 4 KB 6.67, 8 KB 7.04, 16 KB 9.52. Replace and upsert as a write of
-    /// the new item, a patch as a write of a ~1 KB item, a delete as a write of ~1 KB, a small single-partition
+    /// the new item, a patch as a write of the item it leaves, a delete as a write of ~1 KB, a small single-partition
     /// query 2.8 RU, a 409/412/404 answer 1 RU.
     /// </summary>
     internal static double Estimate(string operation, int status, double bytes)
@@ -106,7 +106,7 @@ public sealed class ReadModelCostTests(CosmosEmulator emulator, ITestOutputHelpe
         var verb = operation[(operation.IndexOf('.', StringComparison.Ordinal) + 1)..];
         if (verb.StartsWith("query", StringComparison.Ordinal)) return 2.8;
         if (verb == "read" || verb.StartsWith("read-", StringComparison.Ordinal)) return Interpolate(bytes < 0 ? 2048 : bytes, [(1, 1.00), (2, 1.04), (4, 1.14), (8, 1.33), (16, 1.67)]);
-        if (verb is "patch" or "delete") return Interpolate(1024, Writes);
+        if (verb == "delete") return Interpolate(1024, Writes);
         return Interpolate(bytes < 0 ? 1024 : bytes, Writes);
     }
 
