@@ -4,7 +4,6 @@ using PrivateFlows.Host.Events;
 using PrivateFlows.Host.Hosting;
 using PrivateFlows.Host.Security;
 using PrivateFlows.Runtime;
-using PrivateFlows.Runtime.Cosmos;
 using PrivateFlows.Runtime.Serialization;
 
 // Settings files live beside the app; the database path stays relative to the working directory.
@@ -21,8 +20,8 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 
 builder.Services.AddPrivateFlowsRuntime(builder.Configuration);
-builder.Services.AddJourneyStore(builder.Configuration); // PrivateFlows:Store = Sqlite (default) | Cosmos
-VirtualClockMode.Configure(builder.Services, builder.Configuration, builder.Environment); // after the store: refused on a production store
+EmbeddedStore.Check(builder.Configuration); // SQLite only: Cosmos DB is the Azure read model
+VirtualClockMode.Configure(builder.Services, builder.Configuration, builder.Environment);
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(_ => EventContract.LoadAsync(EventContract.DefaultFolder).GetAwaiter().GetResult());
 builder.Services.AddApiKeys(builder.Configuration);

@@ -4,33 +4,24 @@ using System.Text.Json.Serialization;
 
 namespace PrivateFlows.Runtime.Cosmos;
 
-// The items the store keeps. Every item names its type (queries filter on it) and carries its partition key.
-// Instants are ISO 8601 UTC text where they are read and Unix milliseconds where they are ordered; seq numbers
-// stay below 2^53 so JSON numbers keep them exact.
+// The items the read model keeps (their containers, partition keys and indexed paths: containers.json). Every item names its type (queries filter on it) and carries its partition key.
+// Instants are ISO 8601 UTC text where they are read and Unix milliseconds where they are compared or ordered;
+// seq numbers stay below 2^53 so JSON numbers keep them exact.
 
 /// <summary>
-/// <c>customers</c>, id = the customer: the runtime's document (<see cref="Doc"/>, replaced whole with an ETag per step)
-/// plus what the store keeps beside it: its own version number, the outbox size (for recovery), the customer's timer
-/// index entries (their buckets, for deleting and listing without a cross-partition query), the last history
-/// sequence number and the referral link last written.
+/// <c>customers</c>, id = the customer: the customer's document as of the newest step written (<see cref="Doc"/>,
+/// without outbox or processed-input ids), the step's time in milliseconds (<see cref="At"/>: writes of older steps
+/// are filtered out on the server), the document version the orchestration gave it, and the live-count index of its
+/// in-flight instances (<see cref="InFlight"/>, with the journeys they are in indexed in <see cref="Journeys"/>) —
+/// in the same item, so the counts move with the document in one write.
 /// </summary>
-internal sealed record CustomerItem(
-    string Id,
-    string CustomerId,
-    long V,
-    int Pending,
-    long HistorySeq,
-    IReadOnlyList<TimerEntry> Timers,
-    ReferralLink? Referral,
-    string UpdatedAt,
-    JsonElement Doc)
+internal sealed record CustomerItem(string Id, string CustomerId, long At, long V, IReadOnlyList<string> Journeys, IReadOnlyList<InFlightLine> InFlight, JsonElement Doc)
 {
     public string Type => CosmosKeys.Customer;
 }
 
-internal sealed record TimerEntry(string TimerId, string InstanceId, long Due, string Bucket);
-
-internal sealed record ReferralLink(string ReferrerId, long At);
+/// <summary>One in-flight (not ended) instance in a <see cref="CustomerItem"/>: where it is, for the live counts per step.</summary>
+internal sealed record InFlightLine(string InstanceId, string Journey, string Version, string Step, bool Faulted);
 
 /// <summary><c>customers</c>, partition = the referrer: one per referee, for the referral anti-fraud velocity check.</summary>
 internal sealed record ReferralItem(string Id, string CustomerId, string RefereeId, long AcceptedAt)
@@ -38,22 +29,37 @@ internal sealed record ReferralItem(string Id, string CustomerId, string Referee
     public string Type => CosmosKeys.Referral;
 }
 
-/// <summary><c>history</c>: an accepted event (the inbox while pending, the timeline afterwards).</summary>
-internal sealed record EventItem(string Id, string CustomerId, string EventId, long Seq, string EventType, string Time, string ReceivedAt, string Status, string Body)
-{
-    public string Type => CosmosKeys.Event;
-}
-
-/// <summary><c>history</c>: one history entry; <see cref="Seq"/> is per customer, allocated in the customer item.</summary>
-internal sealed record HistoryItem(string Id, string CustomerId, long Seq, string EntryId, string InstanceId, string Journey, string Time, string Kind, string? Step, string Detail)
-{
-    public string Type => CosmosKeys.History;
-}
-
-internal sealed record MessageItem(
+/// <summary>
+/// <c>history</c>, the customer's partition: everything one step recorded, in one item (a step records several
+/// things, and every item written costs at least ~5 RU): history entries, journey facts, messages, points lines and
+/// coupons. <see cref="Seq"/> orders the items and <see cref="Last"/> is the seq of the last history entry (paging);
+/// <see cref="Instances"/>, <see cref="Journeys"/> and <see cref="MessageIds"/> are indexed for the per-instance
+/// history, the per-journey facts and the message look-up. Empty parts are left out of the JSON.
+/// </summary>
+internal sealed record StepItem(
     string Id,
     string CustomerId,
     long Seq,
+    long Last,
+    IReadOnlyList<string> Instances,
+    IReadOnlyList<string>? Journeys,
+    IReadOnlyList<HistoryLine>? Entries,
+    IReadOnlyList<FactLine>? Facts,
+    IReadOnlyList<string>? MessageIds,
+    IReadOnlyList<MessageLine>? Messages,
+    IReadOnlyList<PointsLine>? Points,
+    IReadOnlyList<CouponLine>? Coupons)
+{
+    public string Type => CosmosKeys.Step;
+}
+
+/// <summary>One history entry inside a <see cref="StepItem"/>, with its own seq (the item's plus its position).</summary>
+internal sealed record HistoryLine(long Seq, string EntryId, string InstanceId, string Journey, string Time, string Kind, string? Step, string Detail);
+
+/// <summary>One anonymous journey fact (inside a <see cref="StepItem"/>, or an erased customer's <see cref="FactItem"/>).</summary>
+internal sealed record FactLine(string FactId, string InstanceId, string Journey, string Kind, string At, string? Version, string? Variant, string? Channel, string? Amount, string? Outcome, string? Step);
+
+internal sealed record MessageLine(
     string EffectId,
     string? InstanceId,
     string? Journey,
@@ -69,49 +75,31 @@ internal sealed record MessageItem(
     string Status,
     int Attempts,
     string? Detail,
-    string At)
-{
-    public string Type => CosmosKeys.Message;
-}
+    string At);
 
-internal sealed record PointsItem(string Id, string CustomerId, long Seq, string EntryId, string? InstanceId, long Points, string Rule, string Reason, string Status, string At, string? ExpiresAt)
+internal sealed record PointsLine(long Seq, string EntryId, string? InstanceId, long Points, string Rule, string Reason, string Status, string At, string? ExpiresAt);
+
+internal sealed record CouponLine(string Code, string EffectId, string InstanceId, string Coupon, string Amount, string? ExpiresAt, string IssuedAt);
+
+/// <summary><c>history</c>, the referrer's partition: a held referral reward's line for the referrer (written by the referee's step).</summary>
+internal sealed record PointsItem(string Id, string CustomerId, PointsLine Line)
 {
     public string Type => CosmosKeys.Points;
 }
 
-internal sealed record CouponItem(string Id, string CustomerId, long Seq, string Code, string EffectId, string InstanceId, string Coupon, string Amount, string? ExpiresAt, string IssuedAt)
+/// <summary>
+/// <c>history</c>, partition <c>facts|{journey}|{shard}</c>: the journey facts of one instance of an erased customer,
+/// under a random instance id (no customer id): what stays of them for the journey statistics.
+/// </summary>
+internal sealed record FactItem(string Id, string CustomerId, string InstanceId, string Journey, IReadOnlyList<FactLine> Facts)
 {
-    public string Type => CosmosKeys.Coupon;
+    public string Type => CosmosKeys.Fact;
 }
 
-/// <summary><c>timers</c>, partition = the due-time bucket.</summary>
-internal sealed record TimerItem(string Id, string Bucket, string TimerId, string CustomerId, string InstanceId, long Due)
+/// <summary><c>customers</c>, partition <c>tombstone|{hash}</c>: an erased customer.</summary>
+internal sealed record TombstoneItem(string Id, string CustomerId, string ErasedAt)
 {
-    public string Type => CosmosKeys.Timer;
-}
-
-/// <summary><c>timers</c>, partition <see cref="CosmosKeys.Directory"/>: "bucket <see cref="B"/> may hold timers".</summary>
-internal sealed record BucketMarker(string Id, string Bucket, string B)
-{
-    public string Type => CosmosKeys.BucketMarker;
-}
-
-/// <summary><c>poison</c>: an input set aside; <see cref="First"/> (ms) orders the list, newest first.</summary>
-internal sealed record PoisonItem(string Id, string CustomerId, string InputId, string Kind, string Body, string Reason, int Attempts, string ParkedAt, long First)
-{
-    public string Type => CosmosKeys.Poison;
-}
-
-/// <summary><c>journeys</c>, partition = the journey name: one immutable version.</summary>
-internal sealed record VersionItem(string Id, string Name, int Number, string Version, string Yaml, JsonElement Templates, string PublishedAt)
-{
-    public string Type => CosmosKeys.Version;
-}
-
-/// <summary><c>journeys</c>, partition = the journey name: content hash → number, replaced with an ETag (numbering and idempotency).</summary>
-internal sealed record VersionIndexItem(string Id, string Name, Dictionary<string, int> Versions)
-{
-    public string Type => CosmosKeys.VersionIndex;
+    public string Type => CosmosKeys.Tombstone;
 }
 
 internal static class CosmosJson

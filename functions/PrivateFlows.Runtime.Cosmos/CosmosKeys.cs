@@ -8,26 +8,17 @@ namespace PrivateFlows.Runtime.Cosmos;
 /// Item ids and partition key values. Cosmos DB ids may not contain <c>/ \ ? #</c> and are at most 255 characters,
 /// while the engine's ids contain slashes (<c>instance/3/send</c>): ids are escaped (every character but ASCII
 /// letters, digits and <c>-._:@</c> becomes <c>~XX</c> per UTF-8 byte — percent signs break point
-/// operations in some gateways) and prefixed with the item type, so one partition holds events, history and ledgers
+/// operations in some gateways) and prefixed with the item type, so one partition holds history, messages and ledgers
 /// without collisions. Over-long ids are replaced by a hash.
 /// </summary>
 internal static class CosmosKeys
 {
     public const string Customer = "customer";
     public const string Referral = "referral";
-    public const string Event = "event";
-    public const string History = "history";
-    public const string Message = "message";
+    public const string Step = "step";
     public const string Points = "points";
-    public const string Coupon = "coupon";
-    public const string Timer = "timer";
-    public const string BucketMarker = "bucket";
-    public const string Poison = "poison";
-    public const string Version = "version";
-    public const string VersionIndex = "versions";
-
-    /// <summary>The timers container's partition holding one marker per timer bucket that may hold timers.</summary>
-    public const string Directory = "directory";
+    public const string Fact = "fact";
+    public const string Tombstone = "tombstone";
 
     private const int MaxId = 255;
 
@@ -60,16 +51,4 @@ internal static class CosmosKeys
 
     /// <summary>The customer item's id: the customer id itself (escaped), so a point read needs nothing else.</summary>
     public static string CustomerId(string customerId) => Id(Customer, customerId);
-
-    /// <summary>The bucket (partition) of a timer due at <paramref name="due"/>: the start of its slot, e.g. <c>2025-03-03T02:10</c>.</summary>
-    public static string Bucket(DateTimeOffset due, int minutes)
-    {
-        var utc = due.UtcDateTime;
-        var slot = utc.Date.AddMinutes((int)(utc.TimeOfDay.TotalMinutes / minutes) * minutes);
-        return slot.ToString("yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture);
-    }
-
-    public static DateTimeOffset BucketEnd(string bucket, int minutes) =>
-        new DateTimeOffset(DateTime.ParseExact(bucket, "yyyy-MM-dd'T'HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal), TimeSpan.Zero)
-            .AddMinutes(minutes);
 }

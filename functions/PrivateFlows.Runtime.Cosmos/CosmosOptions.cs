@@ -4,7 +4,7 @@ using Microsoft.Extensions.Options;
 namespace PrivateFlows.Runtime.Cosmos;
 
 /// <summary>
-/// Settings of the Cosmos DB store (<c>PrivateFlows:Cosmos</c>). In Azure only <see cref="Endpoint"/> and
+/// Settings of the Cosmos DB read model (<c>PrivateFlows:Cosmos</c>). In Azure only <see cref="Endpoint"/> and
 /// <see cref="Database"/> are set: the app signs in with its managed identity (<c>DefaultAzureCredential</c>;
 /// <c>az login</c> on a laptop). <see cref="Key"/> is for a local emulator only and therefore only accepted for a
 /// loopback endpoint.
@@ -19,7 +19,7 @@ public sealed class CosmosOptions
     /// <summary>Account key of a local emulator (loopback endpoint only). Empty: Microsoft Entra ID via <c>DefaultAzureCredential</c>.</summary>
     public string? Key { get; set; }
 
-    /// <summary>SQL database holding the containers (<c>customers</c>, <c>history</c>, <c>timers</c>, <c>journeys</c>, <c>poison</c>).</summary>
+    /// <summary>SQL database holding the containers (<c>customers</c>, <c>history</c>).</summary>
     public string Database { get; set; } = "privateflows";
 
     /// <summary>
@@ -27,9 +27,6 @@ public sealed class CosmosOptions
     /// allowed to create containers); in Azure the Bicep template creates them and this stays false.
     /// </summary>
     public bool CreateContainers { get; set; }
-
-    /// <summary>Width of a timer bucket (the timers container's partition): minutes, a divisor of a day.</summary>
-    public int TimerBucketMinutes { get; set; } = 10;
 
     /// <summary>The emulator settings apply: a key is configured (validation makes sure the endpoint is loopback).</summary>
     public bool UsesEmulator => !string.IsNullOrWhiteSpace(Key);
@@ -49,7 +46,7 @@ public sealed class CosmosOptionsValidator : IValidateOptions<CosmosOptions>
         var errors = new List<string>();
         if (string.IsNullOrWhiteSpace(options.Endpoint))
         {
-            errors.Add($"{CosmosOptions.Section}:Endpoint is required when PrivateFlows:Store is Cosmos (the account endpoint, e.g. https://<account>.documents.azure.com:443/)");
+            errors.Add($"{CosmosOptions.Section}:Endpoint is required for the Cosmos DB read model (the account endpoint, e.g. https://<account>.documents.azure.com:443/)");
         }
         else if (!Uri.TryCreate(options.Endpoint, UriKind.Absolute, out var endpoint) || endpoint.Scheme is not ("https" or "http"))
         {
@@ -66,11 +63,6 @@ public sealed class CosmosOptionsValidator : IValidateOptions<CosmosOptions>
         }
 
         if (string.IsNullOrWhiteSpace(options.Database)) errors.Add($"{CosmosOptions.Section}:Database must not be empty");
-        if (options.TimerBucketMinutes is < 1 or > 1440 || 1440 % options.TimerBucketMinutes != 0)
-        {
-            errors.Add($"{CosmosOptions.Section}:TimerBucketMinutes must divide a day (1, 2, 5, 10, 15, 30, 60, … 1440); it is {options.TimerBucketMinutes}");
-        }
-
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 namespace PrivateFlows.Runtime.Cosmos;
 
 /// <summary>
-/// A bounded map from an id the engine passes alone (an event id, an effect id, a timer id, an instance id) to the
-/// partition it lives in, filled from what this store instance has read or written. The engine only asks about ids
-/// it got from this store, so lookups hit; a miss falls back to a (logged) cross-partition query. When full it is
-/// cleared: forgetting costs a query, never correctness.
+/// A bounded map from an id the API passes alone (an instance id, a message's effect id) to the customer partition
+/// it lives in, or from a customer to what this app instance last wrote of it, filled from what this read model
+/// instance has read or written. A miss falls back to a (logged) cross-partition query or one more write. When full it
+/// is cleared: forgetting costs a query or a write, never correctness.
 /// </summary>
 internal sealed class KnownIds<T>(int capacity)
 {

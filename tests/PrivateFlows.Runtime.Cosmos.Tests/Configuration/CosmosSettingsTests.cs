@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Runtime.ReadModel;
+using PrivateFlows.Runtime.Tests.Support;
 
 namespace PrivateFlows.Runtime.Cosmos.Tests.Configuration;
 
@@ -18,14 +19,13 @@ public sealed class CosmosSettingsTests
     }
 
     [Theory]
-    [InlineData(null, null, 10, "Endpoint is required")]
-    [InlineData("not a url", null, 10, "not an absolute https://")]
-    [InlineData("https://acct.documents.azure.com:443/", "a-key", 10, "only for a local emulator")]
-    [InlineData("https://127.0.0.1:8081/", "not base64!", 10, "not a base64 account key")]
-    [InlineData("https://127.0.0.1:8081/", null, 7, "TimerBucketMinutes must divide a day")]
-    public void Wrong_settings_fail_at_start_with_what_to_change(string? endpoint, string? key, int bucketMinutes, string message)
+    [InlineData(null, null, "Endpoint is required")]
+    [InlineData("not a url", null, "not an absolute https://")]
+    [InlineData("https://acct.documents.azure.com:443/", "a-key", "only for a local emulator")]
+    [InlineData("https://127.0.0.1:8081/", "not base64!", "not a base64 account key")]
+    public void Wrong_settings_fail_at_start_with_what_to_change(string? endpoint, string? key, string message)
     {
-        var result = Validate(new CosmosOptions { Endpoint = endpoint, Key = key, TimerBucketMinutes = bucketMinutes });
+        var result = Validate(new CosmosOptions { Endpoint = endpoint, Key = key });
         result.Failed.Should().BeTrue();
         result.FailureMessage.Should().Contain(message);
     }
@@ -38,37 +38,44 @@ public sealed class CosmosSettingsTests
         Validate(new CosmosOptions { Endpoint = endpoint, Key = Support.CosmosEmulator.Key }).Succeeded.Should().BeTrue();
 
     [Fact]
-    public void The_store_is_chosen_by_configuration()
+    public void The_read_model_serves_both_the_writing_activities_and_the_api()
     {
-        IServiceProvider Build(string? store)
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
-            {
-                ["PrivateFlows:Store"] = store,
-                ["PrivateFlows:Cosmos:Endpoint"] = "https://127.0.0.1:1/",
-                ["PrivateFlows:Cosmos:Key"] = Support.CosmosEmulator.Key,
-            }).Build();
-            var services = new ServiceCollection().AddLogging();
-            services.AddPrivateFlowsRuntime(configuration);
-            services.AddJourneyStore(configuration);
-            return services.BuildServiceProvider();
+            ["PrivateFlows:Cosmos:Endpoint"] = "https://127.0.0.1:1/",
+            ["PrivateFlows:Cosmos:Key"] = Support.CosmosEmulator.Key,
+        }).Build();
+        using var services = new ServiceCollection().AddLogging().AddCosmosCustomerReadModel(configuration).BuildServiceProvider();
+
+        var writer = services.GetRequiredService<ICustomerReadModel>();
+        writer.Should().BeOfType<CosmosCustomerReadModel>();
+        services.GetRequiredService<ICustomerReadModelReader>().Should().BeSameAs(writer);
+    }
+
+    [Fact]
+    public void The_containers_file_declares_the_partition_keys_and_indexes_only_what_the_queries_use()
+    {
+        var containers = ContainerDefinitions.Load().ToDictionary(c => c.Id);
+        containers.Keys.Should().BeEquivalentTo([CosmosCustomerReadModel.CustomersContainer, CosmosCustomerReadModel.HistoryContainer]);
+        containers.Values.Should().OnlyContain(c => c.PartitionKeyPath == "/customerId");
+        foreach (var container in containers.Values)
+        {
+            container.IndexingPolicy.ExcludedPaths.Select(p => p.Path).Should().Equal("/*");
+            container.IndexingPolicy.IncludedPaths.Select(p => p.Path).Should().Contain(["/type/?", "/customerId/?"]);
         }
 
-        Build(null).GetRequiredService<IJourneyStore>().Should().BeOfType<SqliteJourneyStore>();
-        Build("Sqlite").GetRequiredService<IJourneyStore>().Should().BeOfType<SqliteJourneyStore>();
-        Build("Cosmos").GetRequiredService<IJourneyStore>().Should().BeOfType<CosmosJourneyStore>();
-        var unknown = () => Build("Postgres");
-        unknown.Should().Throw<InvalidOperationException>().WithMessage("*Sqlite*Cosmos*");
+        containers["history"].IndexingPolicy.IncludedPaths.Select(p => p.Path).Should().Contain(["/seq/?", "/last/?", "/instances/[]/?", "/journeys/[]/?", "/messageIds/[]/?"]);
+        containers["customers"].IndexingPolicy.IncludedPaths.Select(p => p.Path).Should().Contain(["/journeys/[]/?", "/acceptedAt/?"]);
+        var file = Path.Combine(Paths.Repository, "functions", "PrivateFlows.Runtime.Cosmos", "containers.json");
+        ContainerDefinitions.Json().Should().Be(File.ReadAllText(file), "the embedded copy is the file infra/ loads");
     }
 
     [Fact]
     public void Cosmos_ids_are_safe_in_urls_and_distinct()
     {
-        CosmosKeys.Id("timer", "i1/4/timer").Should().Be("timer:i1~2F4~2Ftimer");
-        CosmosKeys.Id("event", "a~b").Should().NotBe(CosmosKeys.Id("event", "a/b"));
+        CosmosKeys.Id("history", "i1/4/h0").Should().Be("history:i1~2F4~2Fh0");
+        CosmosKeys.Id("message", "a~b").Should().NotBe(CosmosKeys.Id("message", "a/b"));
         CosmosKeys.Id("customer", "林晓").Should().MatchRegex("^customer:[A-Za-z0-9~]+$");
-        CosmosKeys.Id("event", new string('x', 300)).Length.Should().BeLessThanOrEqualTo(255);
-        CosmosKeys.Bucket(new DateTimeOffset(2025, 3, 3, 2, 17, 59, TimeSpan.Zero), 10).Should().Be("2025-03-03T02:10");
-        CosmosKeys.BucketEnd("2025-03-03T02:10", 10).Should().Be(new DateTimeOffset(2025, 3, 3, 2, 20, 0, TimeSpan.Zero));
+        CosmosKeys.Id("message", new string('x', 300)).Length.Should().BeLessThanOrEqualTo(255);
     }
 }

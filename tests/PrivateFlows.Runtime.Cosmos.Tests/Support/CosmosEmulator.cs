@@ -103,12 +103,12 @@ public sealed partial class CosmosEmulator : IAsyncLifetime
         CreateContainers = true,
     };
 
-    /// <summary>A store on a fresh database of this emulator.</summary>
-    public CosmosJourneyStore OpenStore(TimeProvider clock, string? database = null, IMeterFactory? meters = null)
+    /// <summary>A read model on a fresh database of this emulator.</summary>
+    public CosmosCustomerReadModel OpenReadModel(TimeProvider clock, string? database = null, IMeterFactory? meters = null)
     {
         meters ??= new ServiceCollection().AddMetrics().BuildServiceProvider().GetRequiredService<IMeterFactory>();
-        return new CosmosJourneyStore(Client, Microsoft.Extensions.Options.Options.Create(Options(database ?? "db-" + Guid.NewGuid().ToString("N")[..12])), clock,
-            new CosmosTelemetry(meters, NullLogger<CosmosTelemetry>.Instance), NullLogger<CosmosJourneyStore>.Instance);
+        return new CosmosCustomerReadModel(Client, Microsoft.Extensions.Options.Options.Create(Options(database ?? "db-" + Guid.NewGuid().ToString("N")[..12])), clock,
+            new CosmosTelemetry(meters, NullLogger<CosmosTelemetry>.Instance), NullLogger<CosmosCustomerReadModel>.Instance);
     }
 
     private void Append(string? line)

@@ -3,7 +3,6 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Hosting.Internal;
 using PrivateFlows.Host.Hosting;
 using PrivateFlows.Runtime.Tests.Support;
 
@@ -179,16 +178,18 @@ public sealed class ClockApiTests : IDisposable
     }
 
     [Theory]
-    [InlineData("Cosmos", "Production", "Production")]
-    [InlineData("Cosmos", "Development", null)]
-    [InlineData(null, "Production", null)]
-    [InlineData("Sqlite", "Production", null)]
-    public void Virtual_clock_mode_is_refused_on_a_production_store(string? store, string environment, string? refusal)
+    [InlineData(null)]
+    [InlineData("Sqlite")]
+    [InlineData("sqlite")]
+    public void The_local_host_runs_on_the_embedded_store(string? store) =>
+        EmbeddedStore.Check(new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PrivateFlows:Store"] = store }).Build());
+
+    [Fact]
+    public void A_leftover_Cosmos_store_setting_stops_the_local_host_saying_Cosmos_is_the_Azure_read_model()
     {
-        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PrivateFlows:Store"] = store }).Build();
-        var reason = VirtualClockMode.Refusal(configuration, new HostingEnvironment { EnvironmentName = environment });
-        if (refusal is null) reason.Should().BeNull();
-        else reason.Should().Contain(refusal);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PrivateFlows:Store"] = "Cosmos" }).Build();
+        var check = () => EmbeddedStore.Check(configuration);
+        check.Should().Throw<InvalidOperationException>().WithMessage("PrivateFlows:Store is 'Cosmos': the local host runs on the embedded SQLite store only; Cosmos DB is the Azure read model now*");
     }
 
     [Fact]

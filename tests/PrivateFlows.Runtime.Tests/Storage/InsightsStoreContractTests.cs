@@ -1,14 +1,13 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using PrivateFlows.Runtime.Cosmos.Tests.Support;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
 using PrivateFlows.Workflows.Language;
 
-namespace PrivateFlows.Runtime.Cosmos.Tests.Contract;
+namespace PrivateFlows.Runtime.Tests.Storage;
 
 /// <summary>
 /// The insights and privacy part of the store contract, on each store: journey facts written once with their
@@ -163,20 +162,4 @@ public sealed class SqliteInsightsContractTests : InsightsStoreContractTests, ID
     protected override async Task CloseAsync(IJourneyStore store) => await ((SqliteJourneyStore)store).DisposeAsync();
 
     public void Dispose() => _folder.Dispose();
-}
-
-public sealed class CosmosInsightsContractTests(CosmosEmulator emulator) : InsightsStoreContractTests, IClassFixture<CosmosEmulator>
-{
-    protected override async Task<IJourneyStore> OpenAsync(FakeTimeProvider clock)
-    {
-        var store = emulator.OpenStore(clock);
-        await store.EnsureReadyAsync();
-        return store;
-    }
-
-    protected override Task CloseAsync(IJourneyStore store)
-    {
-        ((CosmosJourneyStore)store).Dispose();
-        return Task.CompletedTask;
-    }
 }

@@ -6,10 +6,10 @@ using PrivateFlows.Workflows.Language;
 using PrivateFlows.Workflows.Loyalty;
 using PrivateFlows.Workflows.Referrals;
 
-namespace PrivateFlows.Runtime.Cosmos.Tests.Contract;
+namespace PrivateFlows.Runtime.Tests.Storage;
 
 /// <summary>
-/// What every <see cref="IJourneyStore"/> must do, run against each implementation (one subclass per store): the
+/// What every <see cref="IJourneyStore"/> must do, run against each implementation (one subclass per store; since the Cosmos engine retired, the embedded SQLite store is the one): the
 /// ETag-checked customer commit, idempotent effects, the inbox, timers in due order, history paging, ledgers,
 /// publishing, poison and erase. Each test gets a fresh, empty store and a fake clock at <see cref="At"/>.
 /// </summary>

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Time.Testing;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 
-namespace PrivateFlows.Runtime.Cosmos.Tests.Contract;
+namespace PrivateFlows.Runtime.Tests.Storage;
 
 /// <summary>The store contract on the embedded SQLite store (a temp file per test).</summary>
 public sealed class SqliteStoreContractTests : JourneyStoreContractTests, IDisposable

@@ -3,43 +3,31 @@ using System.Text.Json;
 using Microsoft.Azure.Cosmos;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Runtime.ReadModel;
 
 namespace PrivateFlows.Runtime.Cosmos;
 
 /// <summary>
-/// The journey store on Azure Cosmos DB for NoSQL. Containers (names and partition keys as in
-/// <c>infra/modules/cosmos.bicep</c>): <c>customers</c> (/customerId: the customer item, replaced with
-/// <c>IfMatchEtag</c> per step; referral links in the referrer's partition), <c>history</c> (/customerId: events,
-/// history entries, messages, points and coupons of one customer — export and erase are one-partition operations),
-/// <c>timers</c> (/bucket: the due-time bucket, plus a directory partition of non-empty buckets so the poller reads
-/// a few partitions), <c>journeys</c> (/name) and <c>poison</c> (/customerId).
+/// The read model on Azure Cosmos DB for NoSQL: what marketers and ops query while the customers' Durable
+/// orchestrations hold journey state. Containers (names, partition keys and indexing policies in
+/// <c>containers.json</c>, which <c>infra/</c> loads too): <c>customers</c> (/customerId: the customer item, written per
+/// step; referral links in the referrer's partition; tombstones; the live-count step index under
+/// <c>steps|{journey}|{shard}</c>) and <c>history</c> (/customerId: one history item per step, messages, points and
+/// coupons of one customer — export and erase are one-partition operations; journey facts under
+/// <c>facts|{journey}|{shard}</c>).
 /// <para>
-/// Effects are idempotent creates with deterministic ids (409 = already done); small changes are patches (no read
-/// first). Queries on the hot path name their partition (<c>c.customerId = @pk</c>, <c>c.bucket = @bucket</c>,
-/// <c>c.name = @name</c>). The few reads that cannot know a partition (start-up recovery, ops lists and counts, and
-/// fallbacks for ids this instance has not seen) are cross-partition queries on indexed properties. No
-/// transactional batch, change feed, TTL, GROUP BY, DISTINCT or OFFSET is used. Every request's charge is logged
-/// and recorded as a metric (<see cref="CosmosTelemetry"/>).
+/// Every write is idempotent: creates with deterministic ids (409 = a replay already wrote it) and patches with a
+/// server-side filter (an older step never replaces a newer document or index entry, a delivered message is never
+/// downgraded), so no write reads first. Queries name their partition (<c>c.customerId = @pk</c>); the few reads that
+/// cannot know one (profiles in pages, and ids this instance has not seen) are cross-partition queries on indexed
+/// properties. No transactional batch, change feed, TTL, GROUP BY, DISTINCT or OFFSET is used. Every request's
+/// charge is logged and recorded as a metric (<see cref="CosmosTelemetry"/>).
 /// </para>
 /// </summary>
-public sealed partial class CosmosJourneyStore : IJourneyStore, IDisposable
+public sealed partial class CosmosCustomerReadModel : ICustomerReadModel, ICustomerReadModelReader, IDisposable
 {
     public const string CustomersContainer = "customers";
     public const string HistoryContainer = "history";
-    public const string TimersContainer = "timers";
-    public const string JourneysContainer = "journeys";
-    public const string PoisonContainer = "poison";
-
-    /// <summary>Container name, partition key path, paths kept out of the index (large text the store never filters on).</summary>
-    internal static readonly (string Name, string PartitionKey, string[] NotIndexed)[] Containers =
-    [
-        (CustomersContainer, "/customerId", ["/doc/*", "/timers/*"]),
-        (HistoryContainer, "/customerId", ["/body/?", "/detail/?", "/subject/?", "/address/?"]),
-        (TimersContainer, "/bucket", []),
-        (JourneysContainer, "/name", ["/yaml/?", "/templates/*", "/versions/*"]),
-        (PoisonContainer, "/customerId", ["/body/?", "/reason/?"]),
-    ];
 
     private const int KnownIdCapacity = 200_000;
 
@@ -47,29 +35,19 @@ public sealed partial class CosmosJourneyStore : IJourneyStore, IDisposable
     private readonly CosmosOptions _options;
     private readonly TimeProvider _clock;
     private readonly CosmosTelemetry _telemetry;
-    private readonly ILogger<CosmosJourneyStore> _log;
+    private readonly ILogger<CosmosCustomerReadModel> _log;
     private readonly SemaphoreSlim _initGate = new(1, 1);
     private volatile bool _ready;
     private Container _customers = null!;
     private Container _history = null!;
-    private Container _timers = null!;
-    private Container _journeys = null!;
-    private Container _poison = null!;
-    private long _lastSeq;
 
-    /// <summary>customer id → the last known (version, ETag, store-side fields) of its item.</summary>
-    private readonly KnownIds<CachedCustomer> _customerItems = new(KnownIdCapacity);
+    /// <summary>customer id → what this instance last wrote of the customer (step time, referral link, in-flight instances).</summary>
+    private readonly KnownIds<WrittenCustomer> _written = new(KnownIdCapacity);
 
-    /// <summary>event id, effect id or instance id → customer id.</summary>
+    /// <summary>effect id or instance id → customer id.</summary>
     private readonly KnownIds<string> _owners = new(KnownIdCapacity);
 
-    /// <summary>timer id → (customer, bucket) of the timer item last read or written.</summary>
-    private readonly KnownIds<(string CustomerId, string Bucket)> _timerBuckets = new(KnownIdCapacity);
-
-    /// <summary>Buckets whose directory marker this instance has written (future buckets need it once).</summary>
-    private readonly KnownIds<bool> _markedBuckets = new(50_000);
-
-    public CosmosJourneyStore(CosmosClient client, IOptions<CosmosOptions> options, TimeProvider clock, CosmosTelemetry telemetry, ILogger<CosmosJourneyStore> log)
+    public CosmosCustomerReadModel(CosmosClient client, IOptions<CosmosOptions> options, TimeProvider clock, CosmosTelemetry telemetry, ILogger<CosmosCustomerReadModel> log)
     {
         ArgumentNullException.ThrowIfNull(client);
         ArgumentNullException.ThrowIfNull(options);
@@ -79,8 +57,6 @@ public sealed partial class CosmosJourneyStore : IJourneyStore, IDisposable
         _telemetry = telemetry;
         _log = log;
     }
-
-    private DateTimeOffset Now => _clock.GetUtcNow();
 
     // ── start-up ──────────────────────────────────────────────────────────
 
@@ -97,17 +73,15 @@ public sealed partial class CosmosJourneyStore : IJourneyStore, IDisposable
             {
                 var created = await _client.CreateDatabaseIfNotExistsAsync(_options.Database, cancellationToken: cancellationToken).ConfigureAwait(false);
                 _telemetry.Charged("database.create", created.StatusCode, created.RequestCharge);
-                foreach (var (name, partitionKey, notIndexed) in Containers)
+                foreach (var properties in ContainerDefinitions.Load())
                 {
-                    var properties = new ContainerProperties(name, partitionKey);
-                    foreach (var path in notIndexed) properties.IndexingPolicy.ExcludedPaths.Add(new ExcludedPath { Path = path });
                     var container = await database.CreateContainerIfNotExistsAsync(properties, cancellationToken: cancellationToken).ConfigureAwait(false);
                     _telemetry.Charged("container.create", container.StatusCode, container.RequestCharge);
                 }
             }
             else
             {
-                foreach (var (name, _, _) in Containers)
+                foreach (var name in new[] { CustomersContainer, HistoryContainer })
                 {
                     using var response = await database.GetContainer(name).ReadContainerStreamAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
                     _telemetry.Charged("container.read", response.StatusCode, response.Headers.RequestCharge);
@@ -123,9 +97,6 @@ public sealed partial class CosmosJourneyStore : IJourneyStore, IDisposable
 
             _customers = database.GetContainer(CustomersContainer);
             _history = database.GetContainer(HistoryContainer);
-            _timers = database.GetContainer(TimersContainer);
-            _journeys = database.GetContainer(JourneysContainer);
-            _poison = database.GetContainer(PoisonContainer);
             _ready = true;
             LogReady(_options.Endpoint, _options.Database, _options.UsesEmulator ? "emulator key" : "Microsoft Entra ID");
         }
@@ -171,24 +142,12 @@ public sealed partial class CosmosJourneyStore : IJourneyStore, IDisposable
         return (response.StatusCode, response.Headers.ETag);
     }
 
-    /// <summary>Replaces an item if its ETag still matches; 200, 404 and 412 come back.</summary>
-    private async Task<(HttpStatusCode Status, string? ETag)> ReplaceAsync<T>(Container container, string operation, string id, T item, PartitionKey partitionKey, string? ifMatch, CancellationToken cancellationToken)
-    {
-        using var body = CosmosJson.ToStream(item);
-        var bytes = body.Length;
-        var options = new ItemRequestOptions { IfMatchEtag = ifMatch };
-        using var response = await container.ReplaceItemStreamAsync(body, id, partitionKey, options, cancellationToken).ConfigureAwait(false);
-        _telemetry.Charged(operation, response.StatusCode, response.Headers.RequestCharge, bytes);
-        if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)) response.EnsureSuccessStatusCode();
-        return (response.StatusCode, response.Headers.ETag);
-    }
-
     /// <summary>Patches an item (no read first); 200, 404 and 412 (ETag or filter not met) come back.</summary>
-    private async Task<HttpStatusCode> PatchAsync(Container container, string operation, string id, PartitionKey partitionKey, IReadOnlyList<PatchOperation> operations, CancellationToken cancellationToken, string? ifMatch = null, string? filter = null)
+    private async Task<HttpStatusCode> PatchAsync(Container container, string operation, string id, PartitionKey partitionKey, IReadOnlyList<PatchOperation> operations, CancellationToken cancellationToken, string? ifMatch = null, string? filter = null, long itemBytes = -1)
     {
         var options = new PatchItemRequestOptions { IfMatchEtag = ifMatch, FilterPredicate = filter };
         using var response = await container.PatchItemStreamAsync(id, partitionKey, operations, options, cancellationToken).ConfigureAwait(false);
-        _telemetry.Charged(operation, response.StatusCode, response.Headers.RequestCharge);
+        _telemetry.Charged(operation, response.StatusCode, response.Headers.RequestCharge, itemBytes); // a patch is charged by the item it leaves
         if (response.StatusCode is not (HttpStatusCode.NotFound or HttpStatusCode.PreconditionFailed)) response.EnsureSuccessStatusCode();
         return response.StatusCode;
     }
@@ -210,7 +169,7 @@ public sealed partial class CosmosJourneyStore : IJourneyStore, IDisposable
     private Task<List<JsonElement>> QueryAsync(Container container, string operation, QueryDefinition query, PartitionKey partitionKey, CancellationToken cancellationToken, int? pageSize = null) =>
         RunQueryAsync(container, operation, query, partitionKey, pageSize, cancellationToken);
 
-    /// <summary>A query across partitions: only for start-up recovery, ops lists and counts, and lookups of ids not seen here.</summary>
+    /// <summary>A query across partitions: only for profiles in pages and lookups of ids not seen here.</summary>
     private Task<List<JsonElement>> QueryAcrossPartitionsAsync(Container container, string operation, QueryDefinition query, CancellationToken cancellationToken, int? pageSize = null) =>
         RunQueryAsync(container, operation, query, null, pageSize, cancellationToken);
 
@@ -231,23 +190,11 @@ public sealed partial class CosmosJourneyStore : IJourneyStore, IDisposable
         return results;
     }
 
-    /// <summary>Increasing numbers (microseconds, at least one more than the last) that order a customer's events and ledgers.</summary>
-    private long NextSeq(DateTimeOffset at)
-    {
-        var candidate = at.ToUnixTimeMilliseconds() * 1000;
-        while (true)
-        {
-            var last = Interlocked.Read(ref _lastSeq);
-            var next = Math.Max(last + 1, candidate);
-            if (Interlocked.CompareExchange(ref _lastSeq, next, last) == last) return next;
-        }
-    }
-
     private static PartitionKey Key(string value) => new(value);
 
     public void Dispose() => _initGate.Dispose();
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cosmos DB store ready: {Endpoint}, database {Database}, signed in with {Auth}")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cosmos DB read model ready: {Endpoint}, database {Database}, signed in with {Auth}")]
     private partial void LogReady(string? endpoint, string database, string auth);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cross-partition lookup of {What} '{Id}' (not seen by this instance)")]
