@@ -49,6 +49,7 @@ param developerPrincipalType string = 'User'
 
 var dataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // Azure Service Bus Data Receiver
 var dataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Data Sender
+var dataOwner = '090c5cfd-751d-490a-894a-3ce6f1109419' // Azure Service Bus Data Owner
 
 resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: name
@@ -111,12 +112,15 @@ resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' 
   }
 }
 
-// The app receives from its subscription only (trigger; dead-letter peek and complete on requeue).
-resource appReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(subscription.id, appIdentityName, dataReceiver)
+// The app owns its subscription only: receive for the trigger and the dead-letter queue (peek, complete
+// on requeue), and Manage on that one entity because the Functions scale controller reads the
+// subscription's message count to scale Flex Consumption out (with Receive alone it scales blind and logs
+// unauthorized-access warnings). Data Owner here cannot send to the topic or touch any other entity.
+resource appSubscriptionOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(subscription.id, appIdentityName, dataOwner)
   scope: subscription
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataOwner)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }

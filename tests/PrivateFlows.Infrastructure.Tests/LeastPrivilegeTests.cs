@@ -15,7 +15,7 @@ public sealed class LeastPrivilegeTests(BicepFixture bicep)
     private JsonObject Template => bicep.RequireTemplate();
 
     [Theory]
-    [InlineData("4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0", "Microsoft.ServiceBus/namespaces/topics/subscriptions", "Azure Service Bus Data Receiver")]
+    [InlineData("090c5cfd-751d-490a-894a-3ce6f1109419", "Microsoft.ServiceBus/namespaces/topics/subscriptions", "Azure Service Bus Data Owner (receive + the scale controller's message count)")]
     [InlineData("69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "Microsoft.ServiceBus/namespaces/topics'", "Azure Service Bus Data Sender")]
     [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Microsoft.Storage/storageAccounts", "Storage Blob Data Owner")]
     [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88", "Microsoft.Storage/storageAccounts", "Storage Queue Data Contributor")]
@@ -45,7 +45,7 @@ public sealed class LeastPrivilegeTests(BicepFixture bicep)
         var roles = CompiledTemplate.RoleAssignments(Template)
             .Where(a => a.Type == "Microsoft.Authorization/roleAssignments" && CompiledTemplate.PrincipalOf(a) == AppPrincipal)
             .Select(a => CompiledTemplate.RoleGuid(Template, a));
-        roles.Should().HaveCount(7, "receiver, sender, three storage data roles, metrics publisher, secrets user");
+        roles.Should().HaveCount(7, "owner of the subscription, sender on the topic, three storage data roles, metrics publisher, secrets user");
     }
 
     [Fact]
