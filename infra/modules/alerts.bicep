@@ -1,6 +1,6 @@
 // The four alerts ops asked for, all to one action group:
 //   dead letters   - Service Bus metric DeadletteredMessages on customer-events > 0
-//   poison events  - an input the engine parked as poison (metric privateflows.inputs.processed, result = poison)
+//   poison events  - an input the engine parked as poison (metric privateflows.inputs.processed, result = parked)
 //   failed orchestrations - a customer's journey orchestration ended Failed (Durable Functions' own log line)
 //   5xx rate       - share of HTTP requests answered 5xx over the window above serverErrorPercent
 // The KQL reads the workspace tables Application Insights writes to (AppMetrics, AppTraces, AppRequests);
@@ -101,7 +101,7 @@ var logAlerts = [
     name: 'poison-events'
     description: 'An event or input was parked as poison: read it with the ops API (poison) and retry after a fix.'
     severity: 2
-    query: 'AppMetrics | where Name == "privateflows.inputs.processed" and tostring(Properties["result"]) == "poison" | summarize Count = sum(Sum)'
+    query: 'AppMetrics | where Name == "privateflows.inputs.processed" and tostring(Properties["result"]) == "parked" | summarize Count = sum(Sum)'
     measure: 'Count'
     threshold: 0
   }

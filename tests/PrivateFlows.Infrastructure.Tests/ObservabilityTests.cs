@@ -38,7 +38,7 @@ public sealed class ObservabilityTests(BicepFixture bicep)
     }
 
     [Theory]
-    [InlineData("poison-events", "privateflows.inputs.processed", "poison")]
+    [InlineData("poison-events", "privateflows.inputs.processed", "== \"parked\"")]
     [InlineData("failed-orchestrations", "DurableTask", "(Orchestrator)")]
     [InlineData("http-5xx-rate", "AppRequests", ">= 500")]
     public void Log_alert_watches(string name, string signal, string condition)
@@ -77,6 +77,26 @@ public sealed class ObservabilityTests(BicepFixture bicep)
         queries.Should().Contain(q => q.Contains("privateflows.conversions", StringComparison.Ordinal), "conversions");
         queries.Should().Contain(q => q.Contains("privateflows.timer.lateness", StringComparison.Ordinal), "timer lag");
         queries.Should().Contain(q => q.Contains("ActiveMessages", StringComparison.Ordinal), "backlog on the subscription");
+        queries.Should().Contain(q => q.Contains("privateflows.inputs.processed", StringComparison.Ordinal) && q.Contains("== \"parked\"", StringComparison.Ordinal), "inputs parked as poison");
+    }
+
+    [Theory]
+    [InlineData("privateflows.events.accepted")]
+    [InlineData("privateflows.sends")]
+    [InlineData("privateflows.timer.lateness")]
+    [InlineData("privateflows.inputs.processed")]
+    public void Metric_the_alerts_and_workbook_read_is_one_the_runtime_emits(string metric)
+    {
+        Repo.ReadText("functions", "PrivateFlows.Runtime", "Telemetry", "RuntimeMetrics.cs").Should().Contain($"\"{metric}\"",
+            "renaming a metric breaks the alerts and the workbook (docs/deploy-azure.md, Observability)");
+    }
+
+    [Fact]
+    public void Poison_alert_matches_the_result_tag_of_a_parked_input()
+    {
+        // RuntimeMetrics tags result = StepResult.ToString().ToLowerInvariant(); an input parked as poison is StepResult.Parked.
+        Repo.ReadText("functions", "PrivateFlows.Runtime", "Processing", "StepRequest.cs").Should().MatchRegex(@"enum StepResult \{[^}]*\bParked\b");
+        Repo.ReadText("functions", "PrivateFlows.Runtime", "Telemetry", "RuntimeMetrics.cs").Should().Contain("result.ToString().ToLowerInvariant()");
     }
 
     [Fact]
