@@ -15,7 +15,7 @@ internal static class Repo
 
     public static string PathOf(params string[] relative) => Path.Combine([Root, .. relative]);
 
-    /// <summary>The function.json files at functions/&lt;Function&gt;/ (the only place the Functions host and publish.sh look).</summary>
+    /// <summary>A repository file as text.</summary>
     public static string ReadText(params string[] relative) => File.ReadAllText(PathOf(relative));
 
     public static JsonNode ReadJson(params string[] relative) =>
