@@ -94,6 +94,9 @@ internal sealed record PointsItem(string Id, string CustomerId, PointsLine Line)
 internal sealed record FactItem(string Id, string CustomerId, string InstanceId, string Journey, IReadOnlyList<FactLine> Facts)
 {
     public string Type => CosmosKeys.Fact;
+
+    /// <summary>Never expires: the history container's retention TTL is for personal data; anonymised facts keep the stats.</summary>
+    public int Ttl => -1;
 }
 
 /// <summary><c>customers</c>, partition <c>tombstone|{hash}</c>: an erased customer.</summary>

@@ -1,6 +1,7 @@
-// Cosmos DB for NoSQL, serverless, Entra ID only (no account keys), continuous backup. Containers,
-// partition keys and indexing policies are the app's own (CosmosJourneyStore.Containers; the
-// infrastructure tests compare the two). The app cannot create containers through data-plane RBAC,
+// Cosmos DB for NoSQL, serverless, Entra ID only (no account keys), continuous backup. It holds the
+// read model the app's activities write (profile, ledger, messages, history, facts). Containers,
+// partition keys and indexing policies are the app's own: loaded from the same containers.json the
+// app creates them from locally, so the deployed indexing is the one its RU cost model assumes. The app cannot create containers through data-plane RBAC,
 // so they are created here and PrivateFlows__Cosmos__CreateContainers is false in Azure.
 
 @description('Azure region.')
@@ -15,7 +16,7 @@ param name string
 @description('SQL database name.')
 param databaseName string
 
-@description('Days a history entry or a poison event is kept (Cosmos DB TTL); customers and journeys are kept until erased.')
+@description('Days a step item (history, messages, ledger lines, facts) is kept in the history container (Cosmos DB TTL); customer items, tombstones and anonymised facts are kept until erased.')
 @minValue(1)
 @maxValue(3650)
 param retentionDays int
@@ -32,36 +33,20 @@ param developerPrincipalId string = ''
 var retentionSeconds = retentionDays * 24 * 60 * 60
 var dataContributor = '00000000-0000-0000-0000-000000000002' // Cosmos DB Built-in Data Contributor
 
-// Container name, partition key, paths kept out of the index, TTL in seconds (null = no TTL).
+// The app's own container definitions (partition key + indexing policy each).
+var definitions = loadJsonContent('../../functions/PrivateFlows.Runtime.Cosmos/containers.json')
+
+// Container name, definition, TTL in seconds (null = no TTL). Poison and timers are not here: journey
+// state, timers and parked inputs live in Durable Functions and Service Bus dead letters.
 var containers = [
   {
     name: 'customers'
-    partitionKey: '/customerId'
-    notIndexed: ['/doc/*', '/timers/*']
+    definition: definitions.customers
     ttl: null
   }
   {
     name: 'history'
-    partitionKey: '/customerId'
-    notIndexed: ['/body/?', '/detail/?', '/subject/?', '/address/?']
-    ttl: retentionSeconds
-  }
-  {
-    name: 'timers'
-    partitionKey: '/bucket'
-    notIndexed: []
-    ttl: null
-  }
-  {
-    name: 'journeys'
-    partitionKey: '/name'
-    notIndexed: ['/yaml/?', '/templates/*', '/versions/*']
-    ttl: null
-  }
-  {
-    name: 'poison'
-    partitionKey: '/customerId'
-    notIndexed: ['/body/?', '/reason/?']
+    definition: definitions.history
     ttl: retentionSeconds
   }
 ]
@@ -122,24 +107,11 @@ resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/container
           id: c.name
           partitionKey: {
             paths: [
-              c.partitionKey
+              c.definition.partitionKey
             ]
             kind: 'Hash'
           }
-          indexingPolicy: {
-            indexingMode: 'consistent'
-            automatic: true
-            includedPaths: [
-              {
-                path: '/*'
-              }
-            ]
-            excludedPaths: concat(map(c.notIndexed, path => { path: path }), [
-              {
-                path: '/"_etag"/?'
-              }
-            ])
-          }
+          indexingPolicy: c.definition.indexingPolicy
         },
         c.ttl == null ? {} : { defaultTtl: c.ttl }
       )

@@ -163,7 +163,6 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         // DefaultAzureCredential / ManagedIdentityCredential in the worker pick the user-assigned identity.
         AZURE_CLIENT_ID: identityClientId
         // Application settings (the worker binds them as PrivateFlows:*).
-        PrivateFlows__Store: 'Cosmos'
         PrivateFlows__Cosmos__Endpoint: cosmosEndpoint
         PrivateFlows__Cosmos__Database: cosmosDatabaseName
         PrivateFlows__Cosmos__CreateContainers: 'false'

@@ -194,31 +194,32 @@ public sealed partial class BicepTemplateTests(BicepFixture bicep)
     [Fact]
     public void Cosmos_containers_are_the_apps_own_with_its_partition_keys_and_indexing_policy()
     {
-        var declared = CosmosContainers().ToDictionary(c => c.Name);
-        var app = AppContainers();
-        app.Should().NotBeEmpty("CosmosJourneyStore.Containers should be readable");
-        declared.Keys.Should().BeEquivalentTo(app.Select(c => c.Name));
-        foreach (var (name, partitionKey, notIndexed) in app)
+        // containers.json is the one source: the app creates containers from it locally, Bicep loads it.
+        var app = JsonNode.Parse(Repo.ReadText("functions", "PrivateFlows.Runtime.Cosmos", "containers.json"))!.AsObject()
+            .Where(p => !p.Key.StartsWith('$'))
+            .ToDictionary(p => p.Key, p => p.Value!);
+        var declared = CosmosContainers();
+        declared.Select(c => c.Name).Should().BeEquivalentTo(app.Keys, "every read-model container, and no engine container (timers, poison, journeys)");
+        foreach (var (name, definition, _) in declared)
         {
-            declared[name].PartitionKey.Should().Be(partitionKey, $"container {name}");
-            declared[name].NotIndexed.Should().Equal(notIndexed, $"container {name} keeps the app's excluded paths out of the index");
+            JsonNode.DeepEquals(definition["partitionKey"], app[name]["partitionKey"]).Should().BeTrue($"container {name} keeps the app's partition key");
+            JsonNode.DeepEquals(definition["indexingPolicy"], app[name]["indexingPolicy"]).Should().BeTrue($"container {name} keeps the app's indexing policy, which the RU cost model assumes");
         }
 
         var container = ArmTemplate.Single(Template, "Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers");
         container.Node["copy"]!["count"]!.GetValue<string>().Should().Contain("variables('containers')");
         var resource = container.Properties["resource"]!.GetValue<string>();
-        resource.Should().Contain("'excludedPaths', concat(map(variables('containers')[copyIndex()].notIndexed");
-        resource.Should().Contain("'partitionKey', createObject('paths', createArray(variables('containers')[copyIndex()].partitionKey)");
+        resource.Should().Contain("'indexingPolicy', variables('containers')[copyIndex()].definition.indexingPolicy");
+        resource.Should().Contain("'partitionKey', createObject('paths', createArray(variables('containers')[copyIndex()].definition.partitionKey)");
         resource.Should().Contain("'defaultTtl', variables('containers')[copyIndex()].ttl");
     }
 
     [Fact]
-    public void History_and_poison_expire_after_the_retention_parameter_and_nothing_else_does()
+    public void History_expires_after_the_retention_parameter_and_nothing_else_does()
     {
         var ttl = CosmosContainers().ToDictionary(c => c.Name, c => c.Ttl);
         ttl["history"].Should().Be("[variables('retentionSeconds')]");
-        ttl["poison"].Should().Be("[variables('retentionSeconds')]");
-        ttl.Where(t => t.Key is not ("history" or "poison")).Select(t => t.Value).Should().OnlyContain(v => v == null);
+        ttl.Where(t => t.Key != "history").Select(t => t.Value).Should().OnlyContain(v => v == null);
 
         CompiledTemplate.Variable(Template, "cosmos", "retentionSeconds")!.GetValue<string>()
             .Should().Be("[mul(mul(mul(parameters('retentionDays'), 24), 60), 60)]");
@@ -238,34 +239,23 @@ public sealed partial class BicepTemplateTests(BicepFixture bicep)
         untagged.Should().BeEmpty();
     }
 
-    private List<(string Name, string PartitionKey, List<string> NotIndexed, string? Ttl)> CosmosContainers() =>
-        CompiledTemplate.Variable(Template, "cosmos", "containers")!.AsArray()
+    /// <summary>The containers the cosmos module declares, each definition resolved from the JSON it loaded.</summary>
+    private List<(string Name, JsonNode Definition, string? Ttl)> CosmosContainers()
+    {
+        // loadJsonContent compiles to a variable holding the file ('$fxv#0') that 'definitions' points at.
+        var module = CompiledTemplate.ModuleTemplate(Template, "cosmos")["variables"]!;
+        var loaded = module[VariableReference().Match(module["definitions"]!.GetValue<string>()).Groups["name"].Value]!;
+        return module["containers"]!.AsArray()
             .Select(c => (
                 c!["name"]!.GetValue<string>(),
-                c["partitionKey"]!.GetValue<string>(),
-                c["notIndexed"]!.AsArray().Select(p => p!.GetValue<string>()).ToList(),
+                loaded[DefinitionReference().Match(c["definition"]!.GetValue<string>()).Groups["name"].Value]!,
                 c["ttl"]?.GetValue<string>()))
-            .ToList();
-
-    /// <summary>The (name, partition key, not indexed) tuples of CosmosJourneyStore.Containers, read from its source.</summary>
-    private static List<(string Name, string PartitionKey, List<string> NotIndexed)> AppContainers()
-    {
-        var source = Repo.ReadText("functions", "PrivateFlows.Runtime.Cosmos", "CosmosJourneyStore.cs");
-        var names = ContainerConstant().Matches(source).ToDictionary(m => m.Groups["constant"].Value, m => m.Groups["name"].Value);
-        return ContainerTuple().Matches(source)
-            .Select(m => (
-                names[m.Groups["constant"].Value],
-                m.Groups["pk"].Value,
-                QuotedString().Matches(m.Groups["paths"].Value).Select(p => p.Groups[1].Value).ToList()))
             .ToList();
     }
 
-    [GeneratedRegex(@"const string (?<constant>\w+Container) = ""(?<name>[^""]+)""", RegexOptions.CultureInvariant)]
-    private static partial Regex ContainerConstant();
+    [GeneratedRegex(@"^\[variables\('(?<name>[^']+)'\)\]$", RegexOptions.CultureInvariant)]
+    private static partial Regex VariableReference();
 
-    [GeneratedRegex(@"\((?<constant>\w+Container), ""(?<pk>[^""]+)"", \[(?<paths>[^\]]*)\]\)", RegexOptions.CultureInvariant)]
-    private static partial Regex ContainerTuple();
-
-    [GeneratedRegex(@"""([^""]*)""", RegexOptions.CultureInvariant)]
-    private static partial Regex QuotedString();
+    [GeneratedRegex(@"^\[variables\('definitions'\)\.(?<name>\w+)\]$", RegexOptions.CultureInvariant)]
+    private static partial Regex DefinitionReference();
 }

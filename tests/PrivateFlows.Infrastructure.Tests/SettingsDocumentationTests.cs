@@ -74,7 +74,7 @@ public sealed partial class SettingsDocumentationTests(BicepFixture bicep)
             "PrivateFlows__Channels__WeCom__WebhookUrl",
         ]);
         LocalSettings.Select(p => p.Key).Should().Contain(k => k.StartsWith("PrivateFlows__ApiKeys__", StringComparison.Ordinal) && k.EndsWith("__0", StringComparison.Ordinal));
-        LocalSettings["PrivateFlows__Store"]!.GetValue<string>().Should().BeOneOf("Sqlite", "Cosmos");
+        LocalSettings["PrivateFlows__Store"]!.GetValue<string>().Should().Be("Sqlite", "the local host runs on SQLite only; Cosmos DB is the Azure read model");
     }
 
     [Fact]
