@@ -19,24 +19,28 @@ public static class CustomerClock
         // Leniently: a time inside a DST gap moves forward, an ambiguous one takes the earlier instant.
         local.InZoneLeniently(Zone(zone)).ToDateTimeOffset().ToUniversalTime();
 
-    /// <summary>The next moment strictly after <paramref name="now"/> when the local clock shows <paramref name="time"/>.</summary>
-    public static DateTimeOffset NextTimeOfDay(DateTimeOffset now, TimeOnly time, string? zone)
+    /// <summary>
+    /// The next moment when the local clock shows <paramref name="time"/>: strictly after <paramref name="now"/>, or
+    /// (<paramref name="includeNow"/>) <paramref name="now"/> itself when the clock shows it right now — a wait
+    /// "until 10:00" reached at exactly 10:00 is over, not a day away.
+    /// </summary>
+    public static DateTimeOffset NextTimeOfDay(DateTimeOffset now, TimeOnly time, string? zone, bool includeNow = false)
     {
         var local = ToLocal(now, zone);
         var candidate = local.Date + new LocalTime(time.Hour, time.Minute);
         var at = ToInstant(candidate, zone);
-        return at > now ? at : ToInstant(candidate.PlusDays(1), zone);
+        return at > now || (includeNow && at == now) ? at : ToInstant(candidate.PlusDays(1), zone);
     }
 
-    /// <summary>The next moment after <paramref name="now"/> on month-day <paramref name="month"/>/<paramref name="day"/> at <paramref name="time"/> local (29 Feb falls on 28 Feb in other years).</summary>
-    public static DateTimeOffset NextAnnual(DateTimeOffset now, int month, int day, TimeOnly time, string? zone)
+    /// <summary>The next moment after <paramref name="now"/> (or at it, with <paramref name="includeNow"/>) on month-day <paramref name="month"/>/<paramref name="day"/> at <paramref name="time"/> local (29 Feb falls on 28 Feb in other years).</summary>
+    public static DateTimeOffset NextAnnual(DateTimeOffset now, int month, int day, TimeOnly time, string? zone, bool includeNow = false)
     {
         var local = ToLocal(now, zone);
         for (var year = local.Year; year <= local.Year + 1; year++)
         {
             var d = Math.Min(day, CalendarSystem.Iso.GetDaysInMonth(year, month));
             var at = ToInstant(new LocalDate(year, month, d) + new LocalTime(time.Hour, time.Minute), zone);
-            if (at > now) return at;
+            if (at > now || (includeNow && at == now)) return at;
         }
 
         var last = Math.Min(day, CalendarSystem.Iso.GetDaysInMonth(local.Year + 2, month));

@@ -23,6 +23,9 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
     private readonly JourneyDefinition _journey = version.Definition;
     private JourneyInstance _instance = instance;
 
+    /// <summary>Wait steps whose wait ended in this decision: reaching one again at the same instant waits for the next time.</summary>
+    private readonly HashSet<string> _waitEndedNow = new(StringComparer.Ordinal);
+
     public JourneyInstance Instance => _instance;
     private DateTimeOffset Now => decision.Now;
 
@@ -101,6 +104,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         {
             case WaitingReason.Wait:
                 History(HistoryKind.Waited, step.Id, $"waited until {Format(timer.DueAt)}");
+                _waitEndedNow.Add(step.Id);
                 RunFrom(_journey.DefaultNext(step));
                 break;
             case WaitingReason.WaitFor:
@@ -232,7 +236,16 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
                 stop = Wait(step, due, WaitingReason.Wait, null, $"until {Format(due)}");
                 return next;
             case WaitUntilStep until:
-                var at = WaitUntilDue(until);
+                // Reached exactly at the time it waits for, the wait is over — unless this step's wait already ended
+                // at this instant (a loop back to it, e.g. birthday-care's yearly loop), which waits for the next one.
+                var at = WaitUntilDue(until, includeNow: !_waitEndedNow.Contains(step.Id));
+                if (at <= Now)
+                {
+                    History(HistoryKind.Waited, step.Id, $"wait already over at {Format(at)}");
+                    _waitEndedNow.Add(step.Id);
+                    return next;
+                }
+
                 stop = Wait(step, at, WaitingReason.Wait, null, $"until {Format(at)} ({CustomerClock.ToLocal(at, decision.Profile.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {decision.Profile.TimeZone})");
                 return next;
             case WaitForStep waitFor:
@@ -405,10 +418,10 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         return from + (wait.Default ?? throw new TemplateException($"wait '{wait.Id}': '{wait.DaysExpression}' gave no number of days and there is no default"));
     }
 
-    private DateTimeOffset WaitUntilDue(WaitUntilStep until)
+    private DateTimeOffset WaitUntilDue(WaitUntilStep until, bool includeNow)
     {
         var zone = decision.Profile.TimeZone;
-        if (until.DateExpression is null) return CustomerClock.NextTimeOfDay(Now, until.Time, zone);
+        if (until.DateExpression is null) return CustomerClock.NextTimeOfDay(Now, until.Time, zone, includeNow);
         var text = ScriptModel.Format(Evaluate(until.DateExpression));
         var parts = text.Split('-');
         if (parts.Length >= 2
@@ -416,7 +429,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             && int.TryParse(parts[^1][..Math.Min(2, parts[^1].Length)], NumberStyles.Integer, CultureInfo.InvariantCulture, out var day)
             && month is >= 1 and <= 12 && day is >= 1 and <= 31)
         {
-            return CustomerClock.NextAnnual(Now, month, day, until.Time, zone);
+            return CustomerClock.NextAnnual(Now, month, day, until.Time, zone, includeNow);
         }
 
         throw new TemplateException($"wait_until '{until.Id}': '{until.DateExpression}' gave '{text}', not a MM-dd or yyyy-MM-dd date");
