@@ -275,9 +275,9 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             case SplitStep split:
                 return Split(split, out stop);
             case AwardPointsStep award:
-                var points = long.TryParse(award.Points, NumberStyles.Integer, CultureInfo.InvariantCulture, out var literal)
+                var points = PointsLimits.Clamp(long.TryParse(award.Points, NumberStyles.Integer, CultureInfo.InvariantCulture, out var literal)
                     ? literal
-                    : Convert.ToInt64(Evaluate(award.Points) ?? 0, CultureInfo.InvariantCulture);
+                    : AwardedPoints(Evaluate(award.Points)));
                 var reason = award.Reason ?? $"{_journey.Name}/{step.Id}";
                 var pointsId = EffectId("points");
                 var pointsExpire = points > 0 ? decision.Context.Program.Loyalty.Expiry.ExpiresAt(Now, decision.Profile.TimeZone) : null;
@@ -394,6 +394,19 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         decision.Effects.Add(new ScheduleTimer(timerId, _instance.CustomerId, timerId, _instance.InstanceId, until));
         History(HistoryKind.Waiting, step.Id, detail);
         return true;
+    }
+
+    /// <summary>An award_points expression's value as whole points, clamped; a value that is not a number is a template error, not a crash.</summary>
+    private static long AwardedPoints(object? value)
+    {
+        if (value is null) return 0;
+        var text = ScriptModel.Format(value);
+        // Rounded to the nearest whole point, as Convert.ToInt64 did before the clamp.
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
+            ? PointsLimits.FromDecimal(Math.Round(n))
+            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+                ? (d >= PointsLimits.MaxPoints ? PointsLimits.MaxPoints : d <= -PointsLimits.MaxPoints ? -PointsLimits.MaxPoints : (long)Math.Round(d))
+                : throw new TemplateException($"award_points: '{text}' is not a number of points");
     }
 
     private DateTimeOffset WaitDue(WaitStep wait)
