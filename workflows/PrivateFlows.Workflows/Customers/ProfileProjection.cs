@@ -149,7 +149,7 @@ public static class ProfileProjection
             Phone = e.DataString("phone") ?? p.Phone,
             Locale = e.DataString("locale") ?? p.Locale,
             TimeZone = e.DataString("timeZone") ?? p.TimeZone,
-            Birthday = e.DataString("birthday") ?? p.Birthday,
+            Birthday = Birthdays.Valid(e.DataString("birthday")) ?? p.Birthday, // "13-45" is no birthday: keep what we knew
         };
         if (e.Data["channels"] is JsonObject channels)
         {

@@ -16,11 +16,21 @@ public static class CustomerDecider
     public static readonly TimeSpan KeepEndedInstances = TimeSpan.FromDays(30);
     public const int MaxEndedInstances = 20;
 
+    /// <summary>An event dated further than this after the decision instant is decided as happening at that instant.</summary>
+    public static readonly TimeSpan FutureEventLimit = TimeSpan.FromDays(1);
+
     public static Decision Decide(CustomerState state, DecisionInput input, DecisionContext context)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
+
+        if (input is EventReceived { Event: var far } && far.Time > context.Now + FutureEventLimit)
+        {
+            // A producer's clock far off (or a year-9999 date): the event is taken as happening now, so no profile date,
+            // wait or window lies in a future that local calendars cannot even show. The inbox keeps the time it carried.
+            input = new EventReceived(far with { Time = context.Now });
+        }
 
         var builder = new DecisionBuilder(Prune(state, context), context, (input as EventReceived)?.Event);
         LoyaltyDecision.Housekeeping(builder); // points expiring and tier reviews due by now, whatever the input

@@ -246,7 +246,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
                     return next;
                 }
 
-                stop = Wait(step, at, WaitingReason.Wait, null, $"until {Format(at)} ({CustomerClock.ToLocal(at, decision.Profile.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {decision.Profile.TimeZone})");
+                stop = Wait(step, at, WaitingReason.Wait, null, $"until {Format(at)} ({CustomerClock.ToLocal(at, decision.Profile.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {CustomerClock.Describe(decision.Profile.TimeZone)})");
                 return next;
             case WaitForStep waitFor:
                 var match = waitFor.Match.ToImmutableSortedDictionary(m => m.Key, m => ScriptModel.Format(Evaluate(m.Value)), StringComparer.Ordinal);

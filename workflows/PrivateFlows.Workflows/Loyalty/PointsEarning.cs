@@ -49,11 +49,7 @@ public static class PointsEarning
     public static bool InBirthdayMonth(CustomerProfile profile, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (profile.Birthday is not { Length: >= 5 } birthday) return false;
-        var parts = birthday.Split('-');
-        return parts.Length >= 2
-            && int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var month)
-            && CustomerClock.Day(at, profile.TimeZone).Month == month;
+        return Birthdays.TryParse(profile.Birthday, out var month, out _) && CustomerClock.Day(at, profile.TimeZone).Month == month;
     }
 
     private sealed class Run(CustomerProfile profile, CustomerEvent e, LoyaltyProgram program)

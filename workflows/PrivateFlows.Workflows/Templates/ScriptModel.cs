@@ -191,7 +191,7 @@ public static class ScriptModel
             ["phone"] = p.Phone,
             ["locale"] = p.Locale,
             ["time_zone"] = p.TimeZone,
-            ["birthday"] = p.Birthday,
+            ["birthday"] = Birthdays.Valid(p.Birthday), // an impossible one stored before validation counts as none
             ["tags"] = new ScriptArray(p.Tags),
             ["attributes"] = attributes,
             ["channels"] = channels,
