@@ -371,7 +371,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             return;
         }
 
-        var message = MessageRenderer.Render(version, send.Template, category, decision.Profile.Locale, Model(decision.Event));
+        var message = MessageRenderer.Render(version, send.Template, category, decision.Profile.Locale, Model(decision.Event), send.Channel);
         var effectId = EffectId("send");
         decision.Effects.Add(new SendMessage(effectId, _instance.CustomerId, _instance.InstanceId, _journey.Name, send.Id, send.Channel, category, send.Template, message.Locale, message.Subject, message.Body, Address(send.Channel)));
         decision.State = decision.State with { RecentSends = decision.State.RecentSends.Add(new SendRecord(Now, send.Channel, category, _journey.Name, effectId)) };
