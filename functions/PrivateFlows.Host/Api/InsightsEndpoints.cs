@@ -59,7 +59,8 @@ public static class InsightsEndpoints
 
     public sealed record SegmentMember(string CustomerId, string Lifecycle, RfmScore Rfm, string Tier, long Points);
 
-    public sealed record SegmentMembers(SegmentView Segment, RfmMode RfmMode, DateTimeOffset AsOf, int Count, IReadOnlyList<SegmentMember> Customers, string? Next);
+    /// <param name="Skipped">Customers left out because their stored profile cannot be evaluated (logged with the reason).</param>
+    public sealed record SegmentMembers(SegmentView Segment, RfmMode RfmMode, DateTimeOffset AsOf, int Count, IReadOnlyList<SegmentMember> Customers, string? Next, int Skipped = 0);
 
     public static void MapInsightsEndpoints(this IEndpointRouteBuilder app)
     {
@@ -93,14 +94,15 @@ public static class InsightsEndpoints
                 string name, CustomerDirectory customers, JourneyCatalog catalog, TimeProvider clock, CancellationToken ct, int? limit, string? after) =>
             {
                 var now = clock.GetUtcNow();
-                var profiles = await customers.AllAsync(ct);
+                var readable = await customers.ReadableAsync(now, ct);
+                var profiles = readable.Profiles;
                 var program = customers.ProgramFor(profiles, now);
                 if (SegmentCatalog.Find(name, program) is not { } segment) return Problems.NotFound("Segment not found", $"no segment '{name}' (see GET /api/segments)");
                 var members = SegmentEvaluator.Members(segment, profiles, now, program).ToList();
                 var page = members.Where(p => after is null || string.CompareOrdinal(p.CustomerId, after) > 0).Take(Math.Clamp(limit ?? 500, 1, 5000)).ToList();
                 var next = page.Count > 0 && members.Count(p => after is null || string.CompareOrdinal(p.CustomerId, after) > 0) > page.Count ? page[^1].CustomerId : null;
                 return TypedResults.Ok(new SegmentMembers(new SegmentView(segment.Name, segment.Expression, segment.Description), program.RfmMode, now, members.Count,
-                    [.. page.Select(p => Member(p, now, program))], next));
+                    [.. page.Select(p => Member(p, now, program))], next, readable.Skipped.Count));
             })
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithTags("insights")

@@ -56,9 +56,9 @@ public sealed class JourneyInsights(
     public async Task<KpiReport> KpisAsync(CancellationToken cancellationToken = default)
     {
         var now = clock.GetUtcNow();
-        var profiles = await customers.AllAsync(cancellationToken).ConfigureAwait(false);
+        var profiles = (await customers.ReadableAsync(now, cancellationToken).ConfigureAwait(false)).Profiles;
         var program = customers.ProgramFor(profiles, now);
-        var kpis = Kpis.Compute(profiles, now, p => Lifecycle.Stage(p, now, program.Lifecycle));
+        var kpis = Kpis.Compute([.. profiles], now, p => Lifecycle.Stage(p, now, program.Lifecycle));
         var byTier = profiles.GroupBy(p => p.Tier, StringComparer.Ordinal)
             .ToImmutableSortedDictionary(g => g.Key, g => Math.Round(g.Sum(p => p.Orders.Net) / g.Count(), 2), StringComparer.Ordinal);
 

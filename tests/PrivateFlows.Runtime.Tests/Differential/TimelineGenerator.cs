@@ -237,7 +237,7 @@ public sealed class TimelineGenerator(int seed, DateTimeOffset start)
     /// <summary>MM-dd or yyyy-MM-dd, often within the next 120 days so the birthday journey fires; now and then malformed.</summary>
     private string Birthday()
     {
-        if (Chance(0.08)) return "13-45"; // faults the birthday journey (no such month)
+        if (Chance(0.08)) return "13-45"; // no such month: counts as no birthday (the birthday journey neither starts nor faults)
         var date = Chance(0.6) ? Start.UtcDateTime.AddDays(_random.Next(0, 120)) : new DateTime(2000, 1, 1).AddDays(_random.Next(0, 366));
         var text = date.ToString("MM-dd", CultureInfo.InvariantCulture);
         return Chance(0.5) ? $"{_random.Next(1960, 2006)}-{text}" : text;

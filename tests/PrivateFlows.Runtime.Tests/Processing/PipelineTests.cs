@@ -115,15 +115,30 @@ public sealed class PipelineTests : IDisposable
     public async Task A_template_error_faults_the_instance_and_retry_works_once_the_data_is_fixed()
     {
         await using var engine = await EngineHarness.StartAsync(Db);
-        await engine.DeliverAsync(Events.Registered("c1", engine.Now, birthday: "13-45"));
-        var faulted = (await engine.CustomerAsync("c1")).State.Instances.Single(i => i.Journey == "birthday-care");
+        // An impossible birthday no longer faults birthday-care (it counts as none): a points expression over bad profile data does.
+        const string yaml = """
+            journey: bonus
+            category: transactional
+            entry:
+              event: customer.profile_updated
+            steps:
+              - id: award
+                award_points:
+                  points: "customer.attributes.bonus"
+              - id: wait-1d
+                wait: 1d
+            """;
+        (await engine.Services.GetRequiredService<PrivateFlows.Runtime.Journeys.JourneyPublisher>().PublishAsync(yaml, null)).Journey.Should().NotBeNull();
+        await engine.DeliverAsync(Events.Registered("c1", engine.Now));
+        await engine.DeliverAsync(Events.ProfileUpdated("c1", engine.Now, "bad-1", new JsonObject { ["attributes"] = new JsonObject { ["bonus"] = "lots" } }));
+        var faulted = (await engine.CustomerAsync("c1")).State.Instances.Single(i => i.Journey == "bonus");
         faulted.Status.Should().Be(InstanceStatus.Faulted);
-        faulted.Error.Should().Contain("13-45");
+        faulted.Error.Should().Contain("lots");
 
         var commands = engine.Services.GetRequiredService<InstanceCommands>();
         (await commands.RetryAsync(faulted.InstanceId)).Instance!.Status.Should().Be(InstanceStatus.Faulted, "the data is still wrong");
 
-        await engine.DeliverAsync(Events.ProfileUpdated("c1", engine.Now, "fix-1", new JsonObject { ["birthday"] = "07-18" }));
+        await engine.DeliverAsync(Events.ProfileUpdated("c1", engine.Now, "fix-1", new JsonObject { ["attributes"] = new JsonObject { ["bonus"] = "5" } }));
         var retried = await commands.RetryAsync(faulted.InstanceId);
 
         retried.Status.Should().Be(CommandStatus.Done);

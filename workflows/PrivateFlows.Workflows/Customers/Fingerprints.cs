@@ -33,6 +33,13 @@ public sealed record Fingerprints
     public static string? NormalizeDevice(string? deviceId) =>
         string.IsNullOrWhiteSpace(deviceId) ? null : deviceId.Trim().ToUpperInvariant();
 
+    /// <summary>
+    /// Emails compare trimmed and lower-cased ("Lin@Example.com " is lin@example.com). Provider aliases (Gmail's dots
+    /// and +tags) are not folded: they are not the same mailbox everywhere, and a hold needs a real match.
+    /// </summary>
+    public static string? NormalizeEmail(string? email) =>
+        string.IsNullOrWhiteSpace(email) ? null : email.Trim().ToLowerInvariant();
+
     public static string? NormalizePayment(string? fingerprint) =>
         string.IsNullOrWhiteSpace(fingerprint) ? null : fingerprint.Trim();
 

@@ -7,7 +7,8 @@ public sealed record OrdersSummary(
     DateTimeOffset? FirstAt = null,
     DateTimeOffset? LastAt = null)
 {
-    public decimal Net => Total - Refunded;
+    /// <summary>Total less refunds, bounded (<see cref="Loyalty.PointsLimits.MaxAmount"/>) so that no stored total can make it overflow.</summary>
+    public decimal Net => Loyalty.PointsLimits.ClampAmount(Loyalty.PointsLimits.ClampAmount(Total) - Loyalty.PointsLimits.ClampAmount(Refunded));
 
     /// <summary>Number of refunds (partial refunds count one each).</summary>
     public int Refunds { get; init; }

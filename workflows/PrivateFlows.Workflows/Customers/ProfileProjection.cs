@@ -30,7 +30,7 @@ public static class ProfileProjection
                 p = Details(p, e);
                 break;
             case EventTypes.OrderCompleted:
-                var amount = e.DataDecimal("amount") ?? 0m;
+                var amount = Loyalty.PointsLimits.ClampAmount(e.DataDecimal("amount") ?? 0m);
                 var o = p.Orders;
                 if (o.Count > 0 && o.LastAt is { } previous && previous < e.Time)
                 {
@@ -51,7 +51,7 @@ public static class ProfileProjection
                     Orders = o with
                     {
                         Count = o.Count + 1,
-                        Total = o.Total + amount,
+                        Total = Loyalty.PointsLimits.ClampAmount(o.Total + amount),
                         FirstAt = o.FirstAt is { } f && f <= e.Time ? f : e.Time,
                         LastAt = Later(o.LastAt, e.Time),
                     },
@@ -63,7 +63,7 @@ public static class ProfileProjection
                 {
                     Orders = p.Orders with
                     {
-                        Refunded = p.Orders.Refunded + (e.DataDecimal("amount") ?? 0m),
+                        Refunded = Loyalty.PointsLimits.ClampAmount(p.Orders.Refunded + Loyalty.PointsLimits.ClampAmount(e.DataDecimal("amount") ?? 0m)),
                         Refunds = p.Orders.Refunds + 1,
                         LastRefundAt = Later(p.Orders.LastRefundAt, e.Time),
                     },
@@ -149,7 +149,7 @@ public static class ProfileProjection
             Phone = e.DataString("phone") ?? p.Phone,
             Locale = e.DataString("locale") ?? p.Locale,
             TimeZone = e.DataString("timeZone") ?? p.TimeZone,
-            Birthday = e.DataString("birthday") ?? p.Birthday,
+            Birthday = Birthdays.Valid(e.DataString("birthday")) ?? p.Birthday, // "13-45" is no birthday: keep what we knew
         };
         if (e.Data["channels"] is JsonObject channels)
         {

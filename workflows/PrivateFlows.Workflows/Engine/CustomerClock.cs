@@ -9,38 +9,55 @@ public static class CustomerClock
 {
     public const string DefaultZone = "Asia/Shanghai";
 
+    /// <summary>The customer's zone; an unknown or missing id (e.g. "Mars/Olympus" stored before ingest validated it) is the default zone.</summary>
     public static DateTimeZone Zone(string? id) =>
-        (id is null ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(id)) ?? DateTimeZoneProviders.Tzdb[DefaultZone];
+        (string.IsNullOrEmpty(id) ? null : DateTimeZoneProviders.Tzdb.GetZoneOrNull(id)) ?? DateTimeZoneProviders.Tzdb[DefaultZone];
+
+    /// <summary>Is <paramref name="id"/> a zone of the tz database (otherwise <see cref="Zone"/> uses the default)?</summary>
+    public static bool IsKnownZone(string? id) => !string.IsNullOrEmpty(id) && DateTimeZoneProviders.Tzdb.GetZoneOrNull(id) is not null;
+
+    /// <summary>The zone as history lines name it: the id, or the default zone used instead of an unknown one, saying so.</summary>
+    public static string Describe(string? id) =>
+        IsKnownZone(id) ? id! : string.IsNullOrEmpty(id) ? DefaultZone : $"{DefaultZone}; time zone '{id}' unknown";
+
+    /// <summary>Instants a local calendar can show in any zone (a day inside .NET's range), so no stored date can make it throw.</summary>
+    private static readonly DateTimeOffset EarliestLocal = new(1, 1, 2, 0, 0, 0, TimeSpan.Zero);
+    private static readonly DateTimeOffset LatestLocal = new(9999, 12, 30, 0, 0, 0, TimeSpan.Zero);
 
     public static LocalDateTime ToLocal(DateTimeOffset instant, string? zone) =>
-        Instant.FromDateTimeOffset(instant).InZone(Zone(zone)).LocalDateTime;
+        Instant.FromDateTimeOffset(instant < EarliestLocal ? EarliestLocal : instant > LatestLocal ? LatestLocal : instant).InZone(Zone(zone)).LocalDateTime;
 
     public static DateTimeOffset ToInstant(LocalDateTime local, string? zone) =>
         // Leniently: a time inside a DST gap moves forward, an ambiguous one takes the earlier instant.
         local.InZoneLeniently(Zone(zone)).ToDateTimeOffset().ToUniversalTime();
 
-    /// <summary>The next moment strictly after <paramref name="now"/> when the local clock shows <paramref name="time"/>.</summary>
-    public static DateTimeOffset NextTimeOfDay(DateTimeOffset now, TimeOnly time, string? zone)
+    /// <summary>
+    /// The next moment when the local clock shows <paramref name="time"/>: strictly after <paramref name="now"/>, or
+    /// (<paramref name="includeNow"/>) <paramref name="now"/> itself when the clock shows it right now — a wait
+    /// "until 10:00" reached at exactly 10:00 is over, not a day away.
+    /// </summary>
+    public static DateTimeOffset NextTimeOfDay(DateTimeOffset now, TimeOnly time, string? zone, bool includeNow = false)
     {
         var local = ToLocal(now, zone);
         var candidate = local.Date + new LocalTime(time.Hour, time.Minute);
         var at = ToInstant(candidate, zone);
-        return at > now ? at : ToInstant(candidate.PlusDays(1), zone);
+        return at > now || (includeNow && at == now) ? at : ToInstant(candidate.PlusDays(1), zone);
     }
 
-    /// <summary>The next moment after <paramref name="now"/> on month-day <paramref name="month"/>/<paramref name="day"/> at <paramref name="time"/> local (29 Feb falls on 28 Feb in other years).</summary>
-    public static DateTimeOffset NextAnnual(DateTimeOffset now, int month, int day, TimeOnly time, string? zone)
+    /// <summary>The next moment after <paramref name="now"/> (or at it, with <paramref name="includeNow"/>) on month-day <paramref name="month"/>/<paramref name="day"/> at <paramref name="time"/> local (29 Feb falls on 28 Feb in other years).</summary>
+    public static DateTimeOffset NextAnnual(DateTimeOffset now, int month, int day, TimeOnly time, string? zone, bool includeNow = false)
     {
         var local = ToLocal(now, zone);
-        for (var year = local.Year; year <= local.Year + 1; year++)
+        for (var year = local.Year; year <= Math.Min(local.Year + 1, 9998); year++)
         {
             var d = Math.Min(day, CalendarSystem.Iso.GetDaysInMonth(year, month));
             var at = ToInstant(new LocalDate(year, month, d) + new LocalTime(time.Hour, time.Minute), zone);
-            if (at > now) return at;
+            if (at > now || (includeNow && at == now)) return at;
         }
 
-        var last = Math.Min(day, CalendarSystem.Iso.GetDaysInMonth(local.Year + 2, month));
-        return ToInstant(new LocalDate(local.Year + 2, month, last) + new LocalTime(time.Hour, time.Minute), zone);
+        var latest = Math.Min(local.Year + 2, 9998); // the calendar ends in 9999
+        var last = Math.Min(day, CalendarSystem.Iso.GetDaysInMonth(latest, month));
+        return ToInstant(new LocalDate(latest, month, last) + new LocalTime(time.Hour, time.Minute), zone);
     }
 
     /// <summary>The customer's local calendar day of an instant.</summary>

@@ -16,11 +16,21 @@ public static class CustomerDecider
     public static readonly TimeSpan KeepEndedInstances = TimeSpan.FromDays(30);
     public const int MaxEndedInstances = 20;
 
+    /// <summary>An event dated further than this after the decision instant is decided as happening at that instant.</summary>
+    public static readonly TimeSpan FutureEventLimit = TimeSpan.FromDays(1);
+
     public static Decision Decide(CustomerState state, DecisionInput input, DecisionContext context)
     {
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(context);
+
+        if (input is EventReceived { Event: var far } && far.Time > context.Now + FutureEventLimit)
+        {
+            // A producer's clock far off (or a year-9999 date): the event is taken as happening now, so no profile date,
+            // wait or window lies in a future that local calendars cannot even show. The inbox keeps the time it carried.
+            input = new EventReceived(far with { Time = context.Now });
+        }
 
         var builder = new DecisionBuilder(Prune(state, context), context, (input as EventReceived)?.Event);
         LoyaltyDecision.Housekeeping(builder); // points expiring and tier reviews due by now, whatever the input
@@ -30,7 +40,7 @@ public static class CustomerDecider
                 OnEvent(builder, received.Event);
                 break;
             case TimerFired timer:
-                WithInstance(builder, timer.InstanceId, run => run.OnTimer(timer));
+                OnTimersDue(builder, timer);
                 break;
             case CancelRequested cancel:
                 WithInstance(builder, cancel.InstanceId, run => run.Cancel(cancel.Reason));
@@ -54,8 +64,7 @@ public static class CustomerDecider
 
         // Running instances first, so that an event that ends one (goal, exit) frees the slot for re-entry.
         // Higher-priority journeys act first, so they get first claim on the customer's contact slots.
-        var priority = builder.Context.Journeys.ToDictionary(j => j.Name, j => j.Definition.Priority);
-        foreach (var instance in builder.State.Instances.Where(i => i.IsActive).OrderByDescending(i => priority.GetValueOrDefault(i.Journey, 50)).ThenBy(i => i.StartedAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal).ToList())
+        foreach (var instance in ByPriority(builder, builder.State.Instances.Where(i => i.IsActive)))
         {
             WithInstance(builder, instance.InstanceId, run => run.OnEvent(e));
         }
@@ -64,6 +73,49 @@ public static class CustomerDecider
         {
             if (journey.Definition.Entry.Events.Contains(e.Type)) TryEnter(builder, journey, e);
         }
+    }
+
+    /// <summary>
+    /// Everything of the customer's that falls due at the fired timer's instant is decided together, in priority order
+    /// (as an event is offered to instances): otherwise whichever timer the runtime happened to fire first would take
+    /// the contact slot. The other timers due then are consumed here (cancelled): when the runtime fires them anyway
+    /// they are stale, and ignored.
+    /// </summary>
+    private static void OnTimersDue(DecisionBuilder builder, TimerFired fired)
+    {
+        var due = new List<(JourneyInstance Instance, TimerFired Timer)>();
+        var firedInstance = builder.State.FindInstance(fired.InstanceId);
+        if (firedInstance is not null) due.Add((firedInstance, fired));
+        foreach (var instance in builder.State.Instances)
+        {
+            if (instance.Waiting is { TimerId: { } waitTimer, Until: { } until } && until == fired.DueAt && waitTimer != fired.TimerId)
+            {
+                due.Add((instance, new TimerFired(waitTimer, instance.InstanceId, until)));
+            }
+
+            foreach (var deferred in instance.DeferredSends)
+            {
+                if (deferred.DueAt == fired.DueAt && deferred.TimerId != fired.TimerId) due.Add((instance, new TimerFired(deferred.TimerId, instance.InstanceId, deferred.DueAt)));
+            }
+        }
+
+        var order = ByPriority(builder, due.Select(d => d.Instance).DistinctBy(i => i.InstanceId)).Select((i, index) => (i.InstanceId, index)).ToDictionary(x => x.InstanceId, x => x.index, StringComparer.Ordinal);
+        foreach (var (instance, timer) in due.OrderBy(d => order[d.Instance.InstanceId]).ThenBy(d => d.Timer.TimerId, StringComparer.Ordinal))
+        {
+            if (timer.TimerId != fired.TimerId)
+            {
+                builder.Effects.Add(new CancelTimer($"{timer.TimerId}/due-together", builder.State.CustomerId, timer.TimerId, instance.InstanceId));
+            }
+
+            WithInstance(builder, instance.InstanceId, run => run.OnTimer(timer));
+        }
+    }
+
+    /// <summary>Higher-priority journeys act first, so they get first claim on the customer's contact slots.</summary>
+    private static List<JourneyInstance> ByPriority(DecisionBuilder builder, IEnumerable<JourneyInstance> instances)
+    {
+        var priority = builder.Context.Journeys.ToDictionary(j => j.Name, j => j.Definition.Priority);
+        return [.. instances.OrderByDescending(i => priority.GetValueOrDefault(i.Journey, 50)).ThenBy(i => i.StartedAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
     }
 
     private static void TryEnter(DecisionBuilder builder, JourneyVersion journey, CustomerEvent e)

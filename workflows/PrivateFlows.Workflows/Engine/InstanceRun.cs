@@ -23,6 +23,9 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
     private readonly JourneyDefinition _journey = version.Definition;
     private JourneyInstance _instance = instance;
 
+    /// <summary>Wait steps whose wait ended in this decision: reaching one again at the same instant waits for the next time.</summary>
+    private readonly HashSet<string> _waitEndedNow = new(StringComparer.Ordinal);
+
     public JourneyInstance Instance => _instance;
     private DateTimeOffset Now => decision.Now;
 
@@ -101,6 +104,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         {
             case WaitingReason.Wait:
                 History(HistoryKind.Waited, step.Id, $"waited until {Format(timer.DueAt)}");
+                _waitEndedNow.Add(step.Id);
                 RunFrom(_journey.DefaultNext(step));
                 break;
             case WaitingReason.WaitFor:
@@ -232,8 +236,17 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
                 stop = Wait(step, due, WaitingReason.Wait, null, $"until {Format(due)}");
                 return next;
             case WaitUntilStep until:
-                var at = WaitUntilDue(until);
-                stop = Wait(step, at, WaitingReason.Wait, null, $"until {Format(at)} ({CustomerClock.ToLocal(at, decision.Profile.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {decision.Profile.TimeZone})");
+                // Reached exactly at the time it waits for, the wait is over — unless this step's wait already ended
+                // at this instant (a loop back to it, e.g. birthday-care's yearly loop), which waits for the next one.
+                var at = WaitUntilDue(until, includeNow: !_waitEndedNow.Contains(step.Id));
+                if (at <= Now)
+                {
+                    History(HistoryKind.Waited, step.Id, $"wait already over at {Format(at)}");
+                    _waitEndedNow.Add(step.Id);
+                    return next;
+                }
+
+                stop = Wait(step, at, WaitingReason.Wait, null, $"until {Format(at)} ({CustomerClock.ToLocal(at, decision.Profile.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture)} {CustomerClock.Describe(decision.Profile.TimeZone)})");
                 return next;
             case WaitForStep waitFor:
                 var match = waitFor.Match.ToImmutableSortedDictionary(m => m.Key, m => ScriptModel.Format(Evaluate(m.Value)), StringComparer.Ordinal);
@@ -262,9 +275,9 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             case SplitStep split:
                 return Split(split, out stop);
             case AwardPointsStep award:
-                var points = long.TryParse(award.Points, NumberStyles.Integer, CultureInfo.InvariantCulture, out var literal)
+                var points = PointsLimits.Clamp(long.TryParse(award.Points, NumberStyles.Integer, CultureInfo.InvariantCulture, out var literal)
                     ? literal
-                    : Convert.ToInt64(Evaluate(award.Points) ?? 0, CultureInfo.InvariantCulture);
+                    : AwardedPoints(Evaluate(award.Points)));
                 var reason = award.Reason ?? $"{_journey.Name}/{step.Id}";
                 var pointsId = EffectId("points");
                 var pointsExpire = points > 0 ? decision.Context.Program.Loyalty.Expiry.ExpiresAt(Now, decision.Profile.TimeZone) : null;
@@ -358,7 +371,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             return;
         }
 
-        var message = MessageRenderer.Render(version, send.Template, category, decision.Profile.Locale, Model(decision.Event));
+        var message = MessageRenderer.Render(version, send.Template, category, decision.Profile.Locale, Model(decision.Event), send.Channel);
         var effectId = EffectId("send");
         decision.Effects.Add(new SendMessage(effectId, _instance.CustomerId, _instance.InstanceId, _journey.Name, send.Id, send.Channel, category, send.Template, message.Locale, message.Subject, message.Body, Address(send.Channel)));
         decision.State = decision.State with { RecentSends = decision.State.RecentSends.Add(new SendRecord(Now, send.Channel, category, _journey.Name, effectId)) };
@@ -383,6 +396,19 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         return true;
     }
 
+    /// <summary>An award_points expression's value as whole points, clamped; a value that is not a number is a template error, not a crash.</summary>
+    private static long AwardedPoints(object? value)
+    {
+        if (value is null) return 0;
+        var text = ScriptModel.Format(value);
+        // Rounded to the nearest whole point, as Convert.ToInt64 did before the clamp.
+        return decimal.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var n)
+            ? PointsLimits.FromDecimal(Math.Round(n))
+            : double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) && double.IsFinite(d)
+                ? (d >= PointsLimits.MaxPoints ? PointsLimits.MaxPoints : d <= -PointsLimits.MaxPoints ? -PointsLimits.MaxPoints : (long)Math.Round(d))
+                : throw new TemplateException($"award_points: '{text}' is not a number of points");
+    }
+
     private DateTimeOffset WaitDue(WaitStep wait)
     {
         var from = wait.FromEntry ? _instance.EntryEvent.Time : Now;
@@ -405,10 +431,10 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         return from + (wait.Default ?? throw new TemplateException($"wait '{wait.Id}': '{wait.DaysExpression}' gave no number of days and there is no default"));
     }
 
-    private DateTimeOffset WaitUntilDue(WaitUntilStep until)
+    private DateTimeOffset WaitUntilDue(WaitUntilStep until, bool includeNow)
     {
         var zone = decision.Profile.TimeZone;
-        if (until.DateExpression is null) return CustomerClock.NextTimeOfDay(Now, until.Time, zone);
+        if (until.DateExpression is null) return CustomerClock.NextTimeOfDay(Now, until.Time, zone, includeNow);
         var text = ScriptModel.Format(Evaluate(until.DateExpression));
         var parts = text.Split('-');
         if (parts.Length >= 2
@@ -416,7 +442,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             && int.TryParse(parts[^1][..Math.Min(2, parts[^1].Length)], NumberStyles.Integer, CultureInfo.InvariantCulture, out var day)
             && month is >= 1 and <= 12 && day is >= 1 and <= 31)
         {
-            return CustomerClock.NextAnnual(Now, month, day, until.Time, zone);
+            return CustomerClock.NextAnnual(Now, month, day, until.Time, zone, includeNow);
         }
 
         throw new TemplateException($"wait_until '{until.Id}': '{until.DateExpression}' gave '{text}', not a MM-dd or yyyy-MM-dd date");

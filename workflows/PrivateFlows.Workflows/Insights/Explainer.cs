@@ -32,7 +32,15 @@ public static class Explainer
         {
             var atStep = lines.Where(h => h.Step == step).ToList();
             var sent = atStep.LastOrDefault(h => h.Kind == HistoryKind.Sent);
-            if (sent is not null) return Found(ExplanationStatus.Sent, $"sent at {Format(sent.Time)}: {sent.Detail}", sent);
+            if (sent is not null)
+            {
+                var holds = HoldsBefore(atStep, sent);
+                if (holds.Count == 0) return Found(ExplanationStatus.Sent, $"sent at {Format(sent.Time)}: {sent.Detail}", sent);
+                var waited = string.Join("; then ", holds.Select((h, i) => $"{Reason(h)} from {Format(h.Time)} until {Format(i + 1 < holds.Count ? holds[i + 1].Time : sent.Time)}"));
+                return new Explanation(ExplanationStatus.Sent, $"sent at {Format(sent.Time)} after being held ({waited}): {sent.Detail}", chosen, sent.Time,
+                    lines.Where(h => h.Kind is HistoryKind.Entered or HistoryKind.Branched or HistoryKind.SplitVariant || h == sent || holds.Contains(h)).ToImmutableArray());
+            }
+
             var suppressed = atStep.LastOrDefault(h => h.Kind == HistoryKind.Suppressed);
             if (suppressed is not null) return Found(ExplanationStatus.Suppressed, $"suppressed at {Format(suppressed.Time)}: {suppressed.Detail}", suppressed);
             var deferred = atStep.LastOrDefault(h => h.Kind == HistoryKind.Deferred);
@@ -70,6 +78,27 @@ public static class Explainer
             ? $"{last.Kind.ToString().ToLowerInvariant()}: {last.Detail}"
             : $"the instance never reached '{step}'; the path it took: {string.Join("; ", branches.Select(b => $"{b.Step}: {b.Detail}"))}";
         return new Explanation(ExplanationStatus.TookAnotherPath, summary, last.InstanceId, last.Time, [.. branches, last]);
+    }
+
+    /// <summary>The deferrals (quiet hours, caps) at the step that held this send: after the step's previous send or suppression.</summary>
+    private static List<HistoryEntry> HoldsBefore(List<HistoryEntry> atStep, HistoryEntry sent)
+    {
+        var index = atStep.IndexOf(sent);
+        var holds = new List<HistoryEntry>();
+        for (var i = index - 1; i >= 0 && atStep[i].Kind is not (HistoryKind.Sent or HistoryKind.Suppressed); i--)
+        {
+            if (atStep[i].Kind == HistoryKind.Deferred) holds.Insert(0, atStep[i]);
+        }
+
+        return holds;
+    }
+
+    /// <summary>The hold reason of a deferred line ("… deferred until …: quiet hours 21:00–09:00 in Asia/Shanghai").</summary>
+    private static string Reason(HistoryEntry deferred)
+    {
+        var at = deferred.Detail.IndexOf(" deferred until ", StringComparison.Ordinal);
+        var colon = at < 0 ? -1 : deferred.Detail.IndexOf(": ", at, StringComparison.Ordinal);
+        return colon < 0 ? deferred.Detail : deferred.Detail[(colon + 2)..];
     }
 
     private static string NotYet(string? step) => step is null ? "" : $"; '{step}' has not been reached yet";

@@ -34,11 +34,11 @@ public sealed record LoyaltyAccount
     public bool HasApplied(string entryId) => Applied.ContainsKey(entryId);
 
     /// <summary>Points in open lots minus debt.</summary>
-    public long OpenPoints => Lots.Sum(l => l.Remaining) - Debt;
+    public long OpenPoints => PointsLimits.Add(PointsLimits.Sum(Lots.Select(l => l.Remaining)), -Debt);
 
     public DateTimeOffset? NextExpiry => Lots.Where(l => l is { ExpiresAt: not null, Remaining: > 0 }).Select(l => l.ExpiresAt).Min();
 
-    public long ExpiringAt(DateTimeOffset at) => Lots.Where(l => l.ExpiresAt == at).Sum(l => l.Remaining);
+    public long ExpiringAt(DateTimeOffset at) => PointsLimits.Sum(Lots.Where(l => l.ExpiresAt == at).Select(l => l.Remaining));
 
     /// <summary>
     /// Posts one entry. Positive: pays off debt, then opens a lot. Expiry (<c>expire/&lt;id&gt;</c>): closes that lot.
@@ -50,6 +50,7 @@ public sealed record LoyaltyAccount
     {
         ArgumentNullException.ThrowIfNull(entry);
         if (HasApplied(entry.EntryId)) return this;
+        entry = entry with { Points = PointsLimits.Clamp(entry.Points) };
         var next = this with { Applied = Applied.Add(entry.EntryId, entry.At) };
         if (PointsRules.Qualifies(entry.Rule) && entry.Points != 0) next = next.AddMonth(entry.At, zone, entry.Points, 0m);
 
@@ -80,8 +81,8 @@ public sealed record LoyaltyAccount
         foreach (var (month, totals) in Months)
         {
             if (string.CompareOrdinal(month, fromMonth) < 0 || string.CompareOrdinal(month, toMonth) > 0) continue;
-            points += totals.Points;
-            spend += totals.Spend;
+            points = PointsLimits.Add(points, totals.Points);
+            spend = PointsLimits.ClampAmount(spend + totals.Spend);
         }
 
         return new MonthTotals(points, spend);
@@ -125,7 +126,7 @@ public sealed record LoyaltyAccount
     {
         var key = CustomerClock.MonthKey(at, zone);
         var totals = Months.GetValueOrDefault(key) ?? new MonthTotals();
-        return this with { Months = Months.SetItem(key, new MonthTotals(totals.Points + points, totals.Spend + spend)) };
+        return this with { Months = Months.SetItem(key, new MonthTotals(PointsLimits.Add(totals.Points, points), PointsLimits.ClampAmount(PointsLimits.ClampAmount(totals.Spend) + PointsLimits.ClampAmount(spend)))) };
     }
 
     private LoyaltyAccount Close(string lotId, long points)
@@ -159,7 +160,7 @@ public sealed record LoyaltyAccount
         }
 
         lots.RemoveAll(l => l.Remaining == 0);
-        return this with { Lots = lots.ToImmutable(), Debt = Debt + points };
+        return this with { Lots = lots.ToImmutable(), Debt = PointsLimits.Add(Debt, points) };
     }
 
     private static ImmutableArray<PointsLot> Insert(ImmutableArray<PointsLot> lots, PointsLot lot)

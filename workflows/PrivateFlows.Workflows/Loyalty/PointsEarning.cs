@@ -49,11 +49,7 @@ public static class PointsEarning
     public static bool InBirthdayMonth(CustomerProfile profile, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (profile.Birthday is not { Length: >= 5 } birthday) return false;
-        var parts = birthday.Split('-');
-        return parts.Length >= 2
-            && int.TryParse(parts[^2], NumberStyles.None, CultureInfo.InvariantCulture, out var month)
-            && CustomerClock.Day(at, profile.TimeZone).Month == month;
+        return Birthdays.TryParse(profile.Birthday, out var month, out _) && CustomerClock.Day(at, profile.TimeZone).Month == month;
     }
 
     private sealed class Run(CustomerProfile profile, CustomerEvent e, LoyaltyProgram program)
@@ -65,18 +61,18 @@ public static class PointsEarning
 
         public void Order()
         {
-            var amount = Math.Max(0m, e.DataDecimal("amount") ?? 0m);
+            var amount = Math.Clamp(e.DataDecimal("amount") ?? 0m, 0m, PointsLimits.MaxAmount);
             var orderId = e.DataString("orderId") ?? e.Id;
             var order = Account.Orders.GetValueOrDefault(orderId) ?? new OrderPoints(orderId);
             if (order.EventId is not null) return; // this order was seen already (replayed or re-sent under another event id)
 
-            var basePoints = (long)Math.Floor(amount * program.PointsPerCurrencyUnit);
-            var extra = program.BirthdayMultiplier > 1m && InBirthdayMonth(Profile, e.Time) ? (long)Math.Floor(basePoints * (program.BirthdayMultiplier - 1m)) : 0L;
+            var basePoints = PointsLimits.FromDecimal(amount * Math.Clamp(program.PointsPerCurrencyUnit, 0m, 1_000m));
+            var extra = program.BirthdayMultiplier > 1m && InBirthdayMonth(Profile, e.Time) ? PointsLimits.FromDecimal(basePoints * Math.Clamp(program.BirthdayMultiplier - 1m, 0m, 1_000m)) : 0L;
             var amountText = Money(amount);
             Earn($"{e.Id}/{PointsRules.Order}", e.Time, basePoints, PointsRules.Order, $"order {orderId}: {amountText} × {program.PointsPerCurrencyUnit.ToString("0.##", CultureInfo.InvariantCulture)}");
             Earn($"{e.Id}/{PointsRules.BirthdayMonth}", e.Time, extra, PointsRules.BirthdayMonth, $"order {orderId}: birthday month ×{program.BirthdayMultiplier.ToString("0.##", CultureInfo.InvariantCulture)}");
             SetAccount(Account.AddSpend(e.Time, amount, Zone));
-            order = order with { EventId = e.Id, At = e.Time, Amount = amount, Points = basePoints + extra };
+            order = order with { EventId = e.Id, At = e.Time, Amount = amount, Points = PointsLimits.Add(basePoints, extra) };
             ClawBack(order);
         }
 
@@ -84,7 +80,7 @@ public static class PointsEarning
         {
             // A refund that names no order still lowers the net spend; it has no order points to claw back.
             var orderId = e.DataString("orderId") ?? $"unlinked:{e.Id}";
-            var amount = e.DataDecimal("amount") is { } a ? Math.Max(0m, a) : (decimal?)null;
+            var amount = e.DataDecimal("amount") is { } a ? Math.Clamp(a, 0m, PointsLimits.MaxAmount) : (decimal?)null;
             var order = Account.Orders.GetValueOrDefault(orderId) ?? new OrderPoints(orderId) { At = e.Time };
             if (order.Refunds.ContainsKey(e.Id)) return;
             SetAccount(Account.AddSpend(e.Time, -(amount ?? (order.EventId is null ? 0m : order.Amount)), Zone));
@@ -128,14 +124,14 @@ public static class PointsEarning
 
         public void Redeem()
         {
-            var points = (long)Math.Abs(Math.Floor(e.DataDecimal("points") ?? 0m));
+            var points = Math.Abs(PointsLimits.FromDecimal(e.DataDecimal("points") ?? 0m));
             if (points == 0) return;
             Post(new PointsLedgerEntry($"{e.Id}/{PointsRules.Redeem}", Profile.CustomerId, e.Time, -points, PointsRules.Redeem, e.DataString("reason") ?? "points redeemed") { SourceEventId = e.Id });
         }
 
         public void Award()
         {
-            var points = (long)Math.Floor(e.DataDecimal("points") ?? 0m);
+            var points = PointsLimits.FromDecimal(e.DataDecimal("points") ?? 0m);
             if (points == 0) return;
             var rule = e.DataString("rule") ?? PointsRules.Award;
             var id = e.DataString("entryId") ?? $"{e.Id}/{PointsRules.Award}";
@@ -154,13 +150,13 @@ public static class PointsEarning
             {
                 // Refunds clawed back already count first, whatever their time; then the new ones in time order.
                 // The total taken back is the same for any arrival order: ⌊points × min(1, refunded / amount)⌋.
-                var refunded = order.Refunds.Where(r => Account.HasApplied($"{r.Key}/{PointsRules.Refund}")).Sum(r => r.Value.Amount ?? order.Amount);
+                var refunded = PointsLimits.ClampAmount(order.Refunds.Where(r => Account.HasApplied($"{r.Key}/{PointsRules.Refund}")).Aggregate(0m, (sum, r) => PointsLimits.ClampAmount(sum + (r.Value.Amount ?? order.Amount))));
                 foreach (var (refundId, refund) in order.Refunds.OrderBy(r => r.Value.At).ThenBy(r => r.Key, StringComparer.Ordinal))
                 {
                     var id = $"{refundId}/{PointsRules.Refund}";
                     if (Account.HasApplied(id)) continue;
-                    refunded += refund.Amount ?? order.Amount;
-                    var target = (long)Math.Floor(order.Points * Math.Min(1m, refunded / order.Amount));
+                    refunded = PointsLimits.ClampAmount(refunded + (refund.Amount ?? order.Amount));
+                    var target = PointsLimits.FromDecimal(order.Points * Math.Min(1m, refunded / order.Amount));
                     var points = Math.Max(0L, target - order.ClawedBack);
                     order = order with { ClawedBack = order.ClawedBack + points };
                     if (points > 0)

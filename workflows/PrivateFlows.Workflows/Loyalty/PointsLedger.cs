@@ -14,13 +14,13 @@ public static class PointsLedger
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(entry);
         posted = !profile.Loyalty.HasApplied(entry.EntryId);
-        return posted ? profile with { Points = profile.Points + entry.Points, Loyalty = profile.Loyalty.Post(entry, profile.TimeZone) } : profile;
+        return posted ? profile with { Points = PointsLimits.Add(profile.Points, entry.Points), Loyalty = profile.Loyalty.Post(entry, profile.TimeZone) } : profile;
     }
 
     /// <summary>The balance a ledger adds up to, each entry id counted once.</summary>
     public static long Balance(IEnumerable<PointsLedgerEntry> ledger)
     {
         ArgumentNullException.ThrowIfNull(ledger);
-        return ledger.DistinctBy(e => e.EntryId, StringComparer.Ordinal).Sum(e => e.Points);
+        return PointsLimits.Sum(ledger.DistinctBy(e => e.EntryId, StringComparer.Ordinal).Select(e => e.Points));
     }
 }

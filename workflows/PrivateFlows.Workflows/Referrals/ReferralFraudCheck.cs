@@ -7,7 +7,7 @@ namespace PrivateFlows.Workflows.Referrals;
 
 /// <summary>
 /// The anti-fraud rules of the referral program. Any hold reason puts the reward on hold for review instead of
-/// paying it: no referrer, self-referral, a device id / phone / payment fingerprint shared by referee and referrer,
+/// paying it: no referrer, self-referral (same id, own code, or same email), a device id / phone / payment fingerprint shared by referee and referrer,
 /// more than N referrals for the referrer that day, or a referee refund within the hold window after their first
 /// paid order. Pure: the referrer's facts and the referee's refund state come in.
 /// </summary>
@@ -46,6 +46,14 @@ public static class ReferralFraudCheck
             Shared(prints.Phones, referrer.Phones.Select(Fingerprints.NormalizePhone), ReferralHold.SharedPhone, "phone", Mask);
             Shared(prints.PaymentFingerprints, referrer.PaymentFingerprints.Select(Fingerprints.NormalizePayment), ReferralHold.SharedPayment, "payment fingerprint", Mask);
 
+            // One mailbox is one person: the same email (whatever its letter case) on both sides is a self-referral.
+            var emails = new[] { referee.Email, referral.DataString("email") }.Select(Fingerprints.NormalizeEmail).OfType<string>().ToImmutableSortedSet(StringComparer.Ordinal);
+            var sameEmail = referrer.Emails.Select(Fingerprints.NormalizeEmail).OfType<string>().Where(emails.Contains).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+            if (sameEmail.Count > 0)
+            {
+                holds.Add(new ReferralHold(ReferralHold.SelfReferral, $"self-referral: referee and referrer share an email ({string.Join(", ", sameEmail.Select(MaskEmail))})"));
+            }
+
             var acceptedAt = referee.ReferredBy?.AcceptedAt ?? referral.Time;
             var day = CustomerClock.DayKey(acceptedAt, rules.TimeZone);
             var sameDay = referrer.Referrals
@@ -79,4 +87,11 @@ public static class ReferralFraudCheck
 
     /// <summary>Shows only the last 4 characters: ops can compare without reading the whole phone or fingerprint.</summary>
     private static string Mask(string value) => value.Length <= 4 ? "****" : $"****{value[^4..]}";
+
+    /// <summary>Shows the first letter and the domain only: l***@example.com.</summary>
+    private static string MaskEmail(string email)
+    {
+        var at = email.LastIndexOf('@');
+        return at <= 0 ? Mask(email) : $"{email[0]}***{email[at..]}";
+    }
 }

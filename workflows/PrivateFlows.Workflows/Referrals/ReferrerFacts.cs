@@ -13,9 +13,11 @@ public sealed record ReferrerFacts(string ReferrerId)
     public ImmutableSortedSet<string> DeviceIds { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
     public ImmutableSortedSet<string> Phones { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
     public ImmutableSortedSet<string> PaymentFingerprints { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
+    /// <summary>The referrer's emails, normalised (<see cref="Fingerprints.NormalizeEmail"/>).</summary>
+    public ImmutableSortedSet<string> Emails { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
     public ImmutableArray<AcceptedReferral> Referrals { get; init; } = [];
 
-    /// <summary>The facts from the referrer's profile (its phone included) and their referrals.</summary>
+    /// <summary>The facts from the referrer's profile (its phone and email included) and their referrals.</summary>
     public static ReferrerFacts From(CustomerProfile referrer, IEnumerable<AcceptedReferral>? referrals = null)
     {
         ArgumentNullException.ThrowIfNull(referrer);
@@ -25,6 +27,7 @@ public sealed record ReferrerFacts(string ReferrerId)
             DeviceIds = prints.DeviceIds,
             Phones = prints.Phones,
             PaymentFingerprints = prints.PaymentFingerprints,
+            Emails = Fingerprints.NormalizeEmail(referrer.Email) is { } email ? [email] : [],
             Referrals = referrals is null ? [] : [.. referrals],
         };
     }

@@ -8,7 +8,8 @@ namespace PrivateFlows.Workflows.Simulation;
 
 /// <summary>
 /// Runs the same decider the engine runs, with a virtual clock: events at their own time, timers at their due
-/// time, in time order (a timer due at the same instant as an event fires first). As in the engine, an event id is
+/// time, in time order (a timer due at the same instant as an event fires first; the decider takes every timer of the
+/// customer due at one instant together, in journey priority order). As in the engine, an event id is
 /// processed once: a repeated id (a producer's retry) is ignored.
 /// </summary>
 public static class Simulator
@@ -25,7 +26,13 @@ public static class Simulator
         var ordered = events.Select((e, i) => (e, i)).OrderBy(x => x.e.Time).ThenBy(x => x.i).Select(x => x.e).ToList();
         var end = until ?? (ordered.Count == 0 ? DateTimeOffset.UnixEpoch : ordered[^1].Time + TimeSpan.FromDays(30));
         var state = new CustomerState { Profile = profile };
-        var timers = new SortedSet<(DateTimeOffset Due, string TimerId, string InstanceId)>();
+        // Ordinal, as the stores order timers due at the same instant (SQLite, Cosmos DB): the decider takes all of them together anyway.
+        var timers = new SortedSet<(DateTimeOffset Due, string TimerId, string InstanceId)>(Comparer<(DateTimeOffset Due, string TimerId, string InstanceId)>.Create((a, b) =>
+        {
+            var c = a.Due.CompareTo(b.Due);
+            if (c == 0) c = string.CompareOrdinal(a.TimerId, b.TimerId);
+            return c != 0 ? c : string.CompareOrdinal(a.InstanceId, b.InstanceId);
+        }));
         var timeline = ImmutableArray.CreateBuilder<TimelineEntry>();
         var effects = ImmutableArray.CreateBuilder<Effect>();
         var next = 0;

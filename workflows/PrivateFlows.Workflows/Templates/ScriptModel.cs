@@ -181,17 +181,17 @@ public static class ScriptModel
         }
 
         var attributes = new ScriptObject();
-        foreach (var (k, v) in p.Attributes) attributes[k] = v;
+        foreach (var (k, v) in p.Attributes) attributes[k] = MessageLimits.Cut(v, MessageLimits.ProfileText);
         var basics = customer;
         basics.SetValue("id", p.CustomerId, false);
         var more = new ScriptObject
         {
-            ["name"] = p.Name,
-            ["email"] = p.Email,
-            ["phone"] = p.Phone,
-            ["locale"] = p.Locale,
-            ["time_zone"] = p.TimeZone,
-            ["birthday"] = p.Birthday,
+            ["name"] = MessageLimits.Cut(p.Name, MessageLimits.ProfileText),
+            ["email"] = MessageLimits.Cut(p.Email, MessageLimits.ProfileText),
+            ["phone"] = MessageLimits.Cut(p.Phone, MessageLimits.ProfileText),
+            ["locale"] = MessageLimits.Cut(p.Locale, MessageLimits.ProfileText),
+            ["time_zone"] = MessageLimits.Cut(p.TimeZone, MessageLimits.ProfileText),
+            ["birthday"] = Birthdays.Valid(p.Birthday), // an impossible one stored before validation counts as none
             ["tags"] = new ScriptArray(p.Tags),
             ["attributes"] = attributes,
             ["channels"] = channels,
