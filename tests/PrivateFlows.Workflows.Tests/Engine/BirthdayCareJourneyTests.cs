@@ -141,7 +141,7 @@ public class BirthdayCareJourneyTests
         email.Address.Should().Be("emily.chen@example.com");
         email.Locale.Should().Be("en");
         email.Subject.Should().Be("[Ad] Happy birthday, Emily Chen — a gift from Xiaoman Life");
-        email.Body.Should().StartWith("[Ad] Happy birthday, Emily Chen!").And.EndWith("Reply TD to unsubscribe");
+        email.Body.Should().StartWith("Happy birthday, Emily Chen!").And.EndWith("Reply TD to unsubscribe");
     }
 
     [Fact]

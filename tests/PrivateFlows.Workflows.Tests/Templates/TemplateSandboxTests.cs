@@ -214,7 +214,7 @@ public class TemplateSandboxTests
 
         message.Locale.Should().Be("en");
         message.Subject.Should().Be("[Ad] 3 ways to get more out of Xiaoman Life");
-        message.Body.Should().StartWith("[Ad] Hi Emily Chen, 3 quick tips:").And.EndWith("Reply TD to unsubscribe");
+        message.Body.Should().StartWith("Hi Emily Chen, 3 quick tips:").And.EndWith("Reply TD to unsubscribe");
     }
 
     [Fact]
