@@ -25,6 +25,7 @@ builder.Services.AddJourneyStore(builder.Configuration); // PrivateFlows:Store =
 VirtualClockMode.Configure(builder.Services, builder.Configuration, builder.Environment); // after the store: refused on a production store
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(_ => EventContract.LoadAsync(EventContract.DefaultFolder).GetAwaiter().GetResult());
+builder.Services.AddSingleton<KnownEventTypes>();
 builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddPrivateFlowsTelemetry(builder.Configuration);
 builder.Services.AddProblemDetails();
