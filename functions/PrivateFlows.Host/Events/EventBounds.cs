@@ -46,6 +46,18 @@ public static class EventBounds
     public const int MaxAttributeLength = 1000;
     public const int EarliestBirthYear = 1900;
 
+    /// <summary>The bounds in the producer's words (the OpenAPI description of <c>POST /api/events</c>).</summary>
+    public static string Summary =>
+        $"Bounds (400 naming the field past them): id, subject, data.referrerId, data.orderId at most {MaxIdLength} characters and, like type " +
+        $"(at most {MaxTypeLength}) and source (at most {MaxSourceLength}), without control or invisible characters; time from 2000-01-01T00:00:00Z " +
+        $"to the receipt time + PrivateFlows:Ingest:MaxFutureSkew (1 day); amount and items[].price 0 to 1e12 with at most {AmountDecimals} decimals; " +
+        $"items[].quantity 0 to {MaxQuantity}, items[].useCycleDays 0 to {MaxUseCycleDays}; points at most {MaxPoints} in size; streak 0 to {MaxStreak}; " +
+        $"birthday MM-dd or yyyy-MM-dd, a real calendar day (02-29 allowed), years {EarliestBirthYear} to now; timeZone an IANA zone of the tz database; " +
+        $"name {MaxNameLength}, email {MaxEmailLength}, phone {MaxPhoneLength}, locale {MaxLocaleLength}, channel names {MaxChannelLength} characters; " +
+        $"at most {MaxTags} tags of {MaxTagLength} characters and {MaxAttributes} attributes of {MaxAttributeLength}; anywhere in data: numbers at most 1e15 in size, " +
+        $"strings {MaxTextLength} characters without control characters (tab and line breaks allowed), keys {MaxKeyLength}, {MaxDataDepth} levels deep. " +
+        "Bodies must be UTF-8 without lone surrogates or duplicate keys. The JSON schemas per type are in the app's schemas/events folder.";
+
     /// <summary>No event (nor consent time) before this; the latest is the receipt time plus <see cref="IngestOptions.MaxFutureSkew"/>.</summary>
     public static readonly DateTimeOffset EarliestTime = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
 

@@ -16,6 +16,7 @@ public static class EventEndpoints
             .RequireAuthorization(Roles.Producer)
             .WithTags("events")
             .WithSummary("Publish customer events (CloudEvents 1.0 structured JSON; subject = customer id, id = dedupe key)")
+            .WithDescription(EventBounds.Summary)
             .Accepts<JsonObject>(EventRequestReader.SingleContentType, "application/json", EventRequestReader.BatchContentType)
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
