@@ -123,6 +123,7 @@ public sealed class EventContractFuzzTests(ITestOutputHelper output) : IDisposab
         var memoryGrowth = GC.GetTotalMemory(forceFullCollection: true) - memoryBefore;
         output.WriteLine($"seed {Seed}, {iterations} inputs in {ingestTime.TotalSeconds:F1} s (+{(watch.Elapsed - ingestTime).TotalSeconds:F1} s of timers); " +
             $"answers {string.Join(", ", statuses.Select(kv => $"{kv.Key}×{kv.Value}"))}; slowest {slowest.TotalMilliseconds:F0} ms; managed heap growth {memoryGrowth / 1024 / 1024} MB");
+        foreach (var f in failures) output.WriteLine("FAIL " + f[..Math.Min(f.Length, 400)]);
         failures.Should().BeEmpty();
         slowest.Should().BeLessThan(PerRequest);
         memoryGrowth.Should().BeLessThan(512L * 1024 * 1024, "a 1 MB body limit keeps memory bounded");
