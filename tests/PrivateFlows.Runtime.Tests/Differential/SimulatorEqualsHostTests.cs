@@ -122,7 +122,8 @@ public sealed class SimulatorEqualsHostTests(ITestOutputHelper output)
             if (count < 200) return;
             var all = simulated.SelectMany(r => r.Timeline).ToList();
             all.Select(t => t.Journey).Where(j => j is not null).Distinct().Should().HaveCount(5, $"seed {seed}");
-            all.Select(t => t.Kind).Should().Contain(["sent", "suppressed", "deferred", "goal_reached", "exited", "completed", "not_entered", "timed_out", "event_matched", "faulted"], $"seed {seed}");
+            // No "faulted": the data that used to fault a journey (a birthday of 13-45) is refused at ingest now.
+            all.Select(t => t.Kind).Should().Contain(["sent", "suppressed", "deferred", "goal_reached", "exited", "completed", "not_entered", "timed_out", "event_matched"], $"seed {seed}");
         }
         finally
         {
