@@ -24,6 +24,7 @@ EmbeddedStore.Check(builder.Configuration); // SQLite only: Cosmos DB is the Azu
 VirtualClockMode.Configure(builder.Services, builder.Configuration, builder.Environment);
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
 builder.Services.AddSingleton(_ => EventContract.LoadAsync(EventContract.DefaultFolder).GetAwaiter().GetResult());
+builder.Services.AddSingleton<KnownEventTypes>();
 builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddPrivateFlowsTelemetry(builder.Configuration);
 builder.Services.AddProblemDetails();

@@ -29,8 +29,9 @@ public static class CustomerCareEndpoints
         var customer = app.MapGroup("/api/customers/{customerId}").RequireAuthorization(Roles.Ops).WithTags("customers");
 
         customer.MapGet("/explain", async Task<Results<Ok<Explanation>, ProblemHttpResult>> (
-            string customerId, string? journey, string? step, IJourneyStore store, JourneyCatalog catalog, CancellationToken ct) =>
+            HttpContext http, string customerId, string? journey, string? step, IJourneyStore store, JourneyCatalog catalog, CancellationToken ct) =>
         {
+            customerId = CustomerRoute.Id(http, customerId);
             if (string.IsNullOrWhiteSpace(journey)) return TypedResults.Problem("name the journey: ?journey=<name>[&step=<step id>]", statusCode: StatusCodes.Status400BadRequest, title: "Journey missing");
             var history = new List<HistoryEntry>();
             for (long after = 0; ;)
@@ -46,8 +47,9 @@ public static class CustomerCareEndpoints
             return TypedResults.Ok(Explainer.Explain(history, journey, string.IsNullOrWhiteSpace(step) ? null : step));
         }).WithSummary("Why did (or didn't) the customer get a journey's step: not entered, waiting, suppressed, held out, exited … with the history lines that prove it");
 
-        customer.MapGet("/points", async Task<Results<Ok<PointsView>, ProblemHttpResult>> (string customerId, IJourneyStore store, CancellationToken ct) =>
+        customer.MapGet("/points", async Task<Results<Ok<PointsView>, ProblemHttpResult>> (HttpContext http, string customerId, IJourneyStore store, CancellationToken ct) =>
         {
+            customerId = CustomerRoute.Id(http, customerId);
             var document = await store.ReadCustomerAsync(customerId, ct);
             var entries = await store.ReadPointsAsync(customerId, ct);
             if (document is null && entries.Count == 0) return NotFound(customerId);
@@ -59,8 +61,9 @@ public static class CustomerCareEndpoints
         }).WithSummary("Points balance, tier, the ledger (oldest first) and the next points to expire");
 
         customer.MapGet("/segments", async Task<Results<Ok<CustomerSegments>, ProblemHttpResult>> (
-            string customerId, IJourneyStore store, JourneyCatalog catalog, TimeProvider clock, CancellationToken ct) =>
+            HttpContext http, string customerId, IJourneyStore store, JourneyCatalog catalog, TimeProvider clock, CancellationToken ct) =>
         {
+            customerId = CustomerRoute.Id(http, customerId);
             var document = await store.ReadCustomerAsync(customerId, ct);
             if (document is null) return NotFound(customerId);
             var now = clock.GetUtcNow();
@@ -72,12 +75,12 @@ public static class CustomerCareEndpoints
                 [.. SegmentEvaluator.Memberships(profile, now, program), .. builtIn]));
         }).WithSummary("The customer's lifecycle stage, RFM score, named and built-in segments now (as decisions see them)");
 
-        customer.MapGet("/export", async Task<Results<Ok<CustomerExport>, ProblemHttpResult>> (string customerId, CustomerPrivacy privacy, CancellationToken ct) =>
-            await privacy.ExportAsync(customerId, ct) is { } export ? TypedResults.Ok(export) : NotFound(customerId))
+        customer.MapGet("/export", async Task<Results<Ok<CustomerExport>, ProblemHttpResult>> (HttpContext http, string customerId, CustomerPrivacy privacy, CancellationToken ct) =>
+            await privacy.ExportAsync(customerId = CustomerRoute.Id(http, customerId), ct) is { } export ? TypedResults.Ok(export) : NotFound(customerId))
             .WithSummary("Everything held about the customer as one JSON document (PIPL/GDPR access and portability)");
 
-        customer.MapDelete("", async Task<Results<NoContent, ProblemHttpResult>> (string customerId, CustomerPrivacy privacy, CancellationToken ct) =>
-            (await privacy.EraseAsync(customerId, ct)).Erased ? TypedResults.NoContent() : NotFound(customerId))
+        customer.MapDelete("", async Task<Results<NoContent, ProblemHttpResult>> (HttpContext http, string customerId, CustomerPrivacy privacy, CancellationToken ct) =>
+            (await privacy.EraseAsync(customerId = CustomerRoute.Id(http, customerId), ct)).Erased ? TypedResults.NoContent() : NotFound(customerId))
             .WithSummary("Erase the customer (PIPL/GDPR): running instances cancelled, everything deleted, statistics kept anonymous, a tombstone drops late events");
 
         var referrals = app.MapGroup("/api/referrals").RequireAuthorization(Roles.Ops).WithTags("referrals");

@@ -24,8 +24,9 @@ public static class CustomerEndpoints
     {
         var group = app.MapGroup("/api/customers/{customerId}").RequireAuthorization(Roles.Ops).WithTags("customers");
 
-        group.MapGet("", async Task<Results<Ok<CustomerView>, ProblemHttpResult>> (string customerId, IJourneyStore store, CancellationToken ct) =>
+        group.MapGet("", async Task<Results<Ok<CustomerView>, ProblemHttpResult>> (HttpContext http, string customerId, IJourneyStore store, CancellationToken ct) =>
         {
+            customerId = CustomerRoute.Id(http, customerId);
             var document = await store.ReadCustomerAsync(customerId, ct);
             if (document is null) return NotFound(customerId);
             var s = document.State;
@@ -33,26 +34,41 @@ public static class CustomerEndpoints
             return TypedResults.Ok(new CustomerView(customerId, document.Version, s.Profile, s.Instances, s.RecentSends, s.LastEntered, document.PendingEffects.Length, timers));
         }).WithSummary("A customer's profile, journey instances, recent sends and timers");
 
-        group.MapGet("/instances", async Task<Results<Ok<ImmutableArray<JourneyInstance>>, ProblemHttpResult>> (string customerId, IJourneyStore store, CancellationToken ct) =>
+        group.MapGet("/instances", async Task<Results<Ok<ImmutableArray<JourneyInstance>>, ProblemHttpResult>> (HttpContext http, string customerId, IJourneyStore store, CancellationToken ct) =>
         {
+            customerId = CustomerRoute.Id(http, customerId);
             var document = await store.ReadCustomerAsync(customerId, ct);
             return document is null ? NotFound(customerId) : TypedResults.Ok(document.State.Instances);
         }).WithSummary("A customer's journey instances (active, faulted, and ended ones not pruned yet)");
 
-        group.MapGet("/messages", async (string customerId, IJourneyStore store, CancellationToken ct, int? limit) =>
-            TypedResults.Ok(await store.ReadMessagesAsync(customerId, Math.Clamp(limit ?? 500, 1, 5000), ct)))
-            .WithSummary("Messages sent to the customer (the sandbox keeps every rendered message)");
+        // An unknown (or erased) customer is a 404 on every route, not an empty list; a customer whose first events
+        // are still queued has no document yet but does have a timeline.
+        group.MapGet("/messages", async Task<Results<Ok<IReadOnlyList<MessageRecord>>, ProblemHttpResult>> (HttpContext http, string customerId, IJourneyStore store, CancellationToken ct, int? limit) =>
+        {
+            customerId = CustomerRoute.Id(http, customerId);
+            var messages = await store.ReadMessagesAsync(customerId, Math.Clamp(limit ?? 500, 1, 5000), ct);
+            return messages.Count == 0 && !await ExistsAsync(store, customerId, ct) ? NotFound(customerId) : TypedResults.Ok(messages);
+        }).WithSummary("Messages sent to the customer (the sandbox keeps every rendered message)");
 
-        group.MapGet("/events", async (string customerId, IJourneyStore store, CancellationToken ct, long? after, int? limit) =>
-            TypedResults.Ok(await store.ReadEventsAsync(customerId, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct)))
-            .WithSummary("The customer's timeline: every accepted event, known types or not");
+        group.MapGet("/events", async Task<Results<Ok<IReadOnlyList<TimelineEvent>>, ProblemHttpResult>> (HttpContext http, string customerId, IJourneyStore store, CancellationToken ct, long? after, int? limit) =>
+        {
+            customerId = CustomerRoute.Id(http, customerId);
+            var events = await store.ReadEventsAsync(customerId, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct);
+            return events.Count == 0 && !await ExistsAsync(store, customerId, ct) ? NotFound(customerId) : TypedResults.Ok(events);
+        }).WithSummary("The customer's timeline: every accepted event, known types or not");
 
-        group.MapGet("/history", async (string customerId, IJourneyStore store, CancellationToken ct, long? after, int? limit) =>
-            TypedResults.Ok(await store.ReadCustomerHistoryAsync(customerId, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct)))
-            .WithSummary("History of all the customer's instances, oldest first, paged with ?after=");
+        group.MapGet("/history", async Task<Results<Ok<HistoryPage>, ProblemHttpResult>> (HttpContext http, string customerId, IJourneyStore store, CancellationToken ct, long? after, int? limit) =>
+        {
+            customerId = CustomerRoute.Id(http, customerId);
+            var page = await store.ReadCustomerHistoryAsync(customerId, after ?? 0, Math.Clamp(limit ?? 500, 1, 5000), ct);
+            return page.Entries.Count == 0 && !await ExistsAsync(store, customerId, ct) ? NotFound(customerId) : TypedResults.Ok(page);
+        }).WithSummary("History of all the customer's instances, oldest first, paged with ?after=");
 
         // Points, explain, segments, export and erase: InsightsEndpoints.
     }
+
+    private static async Task<bool> ExistsAsync(IJourneyStore store, string customerId, CancellationToken ct) =>
+        await store.ReadCustomerAsync(customerId, ct) is not null || (await store.ReadEventsAsync(customerId, 0, 1, ct)).Count > 0;
 
     private static ProblemHttpResult NotFound(string customerId) =>
         Problems.NotFound("Customer not found", $"no customer '{customerId}'");

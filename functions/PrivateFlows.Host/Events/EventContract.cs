@@ -72,6 +72,15 @@ public sealed class EventContract
 
     private static string Describe(ValidationError error) => error.Kind switch
     {
+        ValidationErrorKind.NumberTooBig => $"{FieldOf(error)} must be at most {error.Schema?.Maximum}",
+        ValidationErrorKind.NumberTooSmall => $"{FieldOf(error)} must be at least {error.Schema?.Minimum}",
+        ValidationErrorKind.NumberNotMultipleOf => $"{FieldOf(error)} must be a multiple of {error.Schema?.MultipleOf} (too many decimals)",
+        ValidationErrorKind.StringTooLong => $"{FieldOf(error)} is longer than {error.Schema?.MaxLength} characters",
+        ValidationErrorKind.StringTooShort => $"{FieldOf(error)} is shorter than {error.Schema?.MinLength} characters",
+        ValidationErrorKind.PatternMismatch => $"{FieldOf(error)} does not have the form the contract gives ({error.Schema?.Description ?? error.Schema?.Pattern})",
+        ValidationErrorKind.NotInEnumeration => $"{FieldOf(error)} is not one of the values the contract lists",
+        ValidationErrorKind.TooManyItems => $"{FieldOf(error)} holds at most {error.Schema?.MaxItems} items",
+        ValidationErrorKind.TooManyProperties => $"{FieldOf(error)} holds at most {error.Schema?.MaxProperties} entries",
         ValidationErrorKind.PropertyRequired => $"{FieldOf(error)} is required",
         ValidationErrorKind.StringExpected => $"{FieldOf(error)} must be a string",
         ValidationErrorKind.NumberExpected => $"{FieldOf(error)} must be a number",

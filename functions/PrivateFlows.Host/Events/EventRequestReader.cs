@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Net.Http.Headers;
 
 namespace PrivateFlows.Host.Events;
 
@@ -11,12 +12,23 @@ public static class EventRequestReader
 
     public sealed record Body(JsonNode? Json, int Status, FieldError? Error);
 
-    public static bool IsJson(string? contentType) =>
-        contentType is not null && (contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase)
-            || contentType.StartsWith(SingleContentType, StringComparison.OrdinalIgnoreCase)
-            || contentType.StartsWith(BatchContentType, StringComparison.OrdinalIgnoreCase));
+    public const string PlainJsonContentType = "application/json";
 
-    public static bool IsBatch(string? contentType) => contentType?.StartsWith(BatchContentType, StringComparison.OrdinalIgnoreCase) == true;
+    /// <summary>
+    /// Exactly the media types the contract promises (an optional <c>charset</c> must be UTF-8): a prefix test would let
+    /// <c>application/json-patch+json</c> and the like in.
+    /// </summary>
+    public static bool IsJson(string? contentType) => MediaType(contentType) is SingleContentType or BatchContentType or PlainJsonContentType;
+
+    public static bool IsBatch(string? contentType) => MediaType(contentType) == BatchContentType;
+
+    private static string? MediaType(string? contentType)
+    {
+        if (!MediaTypeHeaderValue.TryParse(contentType, out var parsed)) return null;
+        var charset = parsed.Charset;
+        if (charset.HasValue && !charset.Equals("utf-8", StringComparison.OrdinalIgnoreCase) && !charset.Equals("utf8", StringComparison.OrdinalIgnoreCase)) return null;
+        return parsed.MediaType.Value?.ToLowerInvariant();
+    }
 
     public static async Task<Body> ReadAsync(HttpRequest request, long maxBytes, CancellationToken cancellationToken)
     {
@@ -33,9 +45,11 @@ public static class EventRequestReader
         }
 
         if (buffer.Length == 0) return new Body(null, StatusCodes.Status400BadRequest, new FieldError("$", "the body is empty"));
+        var bytes = buffer.GetBuffer().AsSpan(0, (int)buffer.Length);
+        if (StrictJson.Check(bytes) is { } invalid) return new Body(null, StatusCodes.Status400BadRequest, invalid);
         try
         {
-            return new Body(JsonNode.Parse(buffer.GetBuffer().AsSpan(0, (int)buffer.Length), documentOptions: new JsonDocumentOptions { MaxDepth = 64 }), StatusCodes.Status200OK, null);
+            return new Body(JsonNode.Parse(bytes, documentOptions: new JsonDocumentOptions { MaxDepth = StrictJson.MaxDepth, AllowDuplicateProperties = false }), StatusCodes.Status200OK, null);
         }
         catch (JsonException e)
         {

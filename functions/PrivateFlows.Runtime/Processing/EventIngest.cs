@@ -14,17 +14,28 @@ public sealed class EventIngest(IJourneyStore store, CustomerQueues queues, Time
         activity?.SetTag("privateflows.events", events.Count);
         var fresh = (await store.AcceptEventsAsync(events, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
         await queues.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var accepted = new List<string>();
         var duplicates = new List<string>();
+        var listed = new HashSet<string>(StringComparer.Ordinal);
         foreach (var e in events)
         {
-            if (fresh.Remove(e.Id)) queues.Post(StepRequest.ForEvent(e));
-            else duplicates.Add(e.Id);
+            // The first of a repeated id is the one stored: its id is accepted, and a repeat later in the batch adds nothing.
+            if (fresh.Remove(e.Id))
+            {
+                queues.Post(StepRequest.ForEvent(e));
+                accepted.Add(e.Id);
+                listed.Add(e.Id);
+            }
+            else if (listed.Add(e.Id))
+            {
+                duplicates.Add(e.Id);
+            }
         }
 
-        metrics.Accepted(events.Count - duplicates.Count);
-        return new IngestResult([.. events.Select(e => e.Id).Distinct(StringComparer.Ordinal)], duplicates);
+        metrics.Accepted(accepted.Count);
+        return new IngestResult(accepted, duplicates);
     }
 }
 
-/// <summary>Every accepted id (new or seen before), and which of them were duplicates.</summary>
+/// <summary>The ids stored by this request, and the ids stored before it: each id of a request is in exactly one list, once.</summary>
 public sealed record IngestResult(IReadOnlyList<string> Accepted, IReadOnlyList<string> Duplicates);

@@ -22,7 +22,7 @@ public sealed record GeneratedEvent(CustomerEvent Event, JsonObject Posted)
 
 /// <summary>
 /// Seeded random customers and ~120-day event timelines over every built-in journey: sign-ups with random locales,
-/// time zones, birthdays (some malformed) and consent; orders with items and use cycles, free samples, refunds,
+/// time zones, birthdays (some on 29 February) and consent; orders with items and use cycles, free samples, refunds,
 /// referrals (some self-referrals), unsubscribes, consent changes, profile updates (birthday added later, time zone
 /// moves, fraud-suspect tags, repurchase pauses), app opens, check-ins, coupon redemptions and unknown event types.
 /// Some events land exactly on a journey's wait (1 day, 3 days, 30 days after sign-up or an order), so that a timer
@@ -234,13 +234,16 @@ public sealed class TimelineGenerator(int seed, DateTimeOffset start)
         return data;
     }
 
-    /// <summary>MM-dd or yyyy-MM-dd, often within the next 120 days so the birthday journey fires; now and then malformed.</summary>
+    /// <summary>MM-dd or yyyy-MM-dd, often within the next 120 days so the birthday journey fires; now and then a leap day.</summary>
     private string Birthday()
     {
-        if (Chance(0.08)) return "13-45"; // no such month: counts as no birthday (the birthday journey neither starts nor faults)
+        // Ingest refuses dates that are not on the calendar (13-45 once faulted the birthday journey), so the odd case is 29 February.
+        if (Chance(0.08)) return "02-29";
         var date = Chance(0.6) ? Start.UtcDateTime.AddDays(_random.Next(0, 120)) : new DateTime(2000, 1, 1).AddDays(_random.Next(0, 366));
         var text = date.ToString("MM-dd", CultureInfo.InvariantCulture);
-        return Chance(0.5) ? $"{_random.Next(1960, 2006)}-{text}" : text;
+        if (!Chance(0.5)) return text;
+        var year = _random.Next(1960, 2006);
+        return text == "02-29" && !DateTime.IsLeapYear(year) ? text : $"{year}-{text}";
     }
 
     private JsonObject Order(string orderId, decimal amount)
