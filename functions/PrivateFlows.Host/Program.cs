@@ -39,8 +39,9 @@ builder.Services.AddSingleton(_ => EventContract.LoadAsync(EventContract.Default
 builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddPrivateFlowsTelemetry(builder.Configuration);
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<EngineBusyResponse>(); // full backlog: 429 with Retry-After
 builder.Services.ConfigureHttpJsonOptions(o => RuntimeJson.Configure(o.SerializerOptions));
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddOperationTransformer(EngineBusyResponse.DescribeAsync));
 
 var app = builder.Build();
 
