@@ -47,6 +47,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<CustomerQueues>();
         services.AddSingleton<EventIngest>();
         services.AddSingleton<InstanceCommands>();
+        services.AddSingleton<PoisonRetry>();
 
         AddChannels(services, configuration.GetSection(ChannelOptions.Section).Get<ChannelOptions>() ?? new ChannelOptions());
 
