@@ -55,7 +55,7 @@ public static class OpsEndpoints
                 }
                 catch (Exception e) when (e is not OperationCanceledException)
                 {
-                    return TypedResults.Problem(e.Message, statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable");
+                    return TypedResults.Problem(FaultText.Safe(e.Message), statusCode: StatusCodes.Status503ServiceUnavailable, title: "Store unavailable");
                 }
 
                 return queues.Ready.IsCompletedSuccessfully
