@@ -4,6 +4,7 @@ using PrivateFlows.Host.Events;
 using PrivateFlows.Host.Hosting;
 using PrivateFlows.Host.Security;
 using PrivateFlows.Runtime;
+using PrivateFlows.Runtime.Channels;
 using PrivateFlows.Runtime.Cosmos;
 using PrivateFlows.Runtime.Serialization;
 
@@ -32,6 +33,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
 });
 
 builder.Services.AddPrivateFlowsRuntime(builder.Configuration);
+if (builder.Environment.IsDevelopment()) builder.Services.PostConfigure<ChannelOptions>(o => o.Webhook.AllowHttp = true); // HTTPS required outside development
 builder.Services.AddJourneyStore(builder.Configuration); // PrivateFlows:Store = Sqlite (default) | Cosmos
 VirtualClockMode.Configure(builder.Services, builder.Configuration, builder.Environment); // after the store: refused on a production store
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
