@@ -61,6 +61,27 @@ public sealed class PoisonRetryTests : IDisposable
     }
 
     [Fact]
+    public async Task RetryAsync_ParkedTimer_FiresItOnceMoreAndTheJourneyMovesOn()
+    {
+        await using var engine = await EngineHarness.StartAsync(_folder.File("timer.db"));
+        engine.Processor.Decide = (state, input, context) =>
+            _broken && input is TimerFired ? throw new InvalidOperationException("timer broken") : CustomerDecider.Decide(state, input, context);
+        await engine.DeliverAsync(Events.Registered("c1", engine.Now));
+        var before = (await engine.CustomerAsync("c1")).State.Instances.Single(i => i.Journey == "onboarding").StepId;
+        await engine.AdvanceAsync(TimeSpan.FromDays(1));
+        var parked = (await engine.Store.ReadPoisonAsync(10)).Should().ContainSingle().Subject;
+        parked.Kind.Should().Be("timer");
+
+        _broken = false;
+        var result = await engine.Services.GetRequiredService<PoisonRetry>().RetryAsync(parked.InputId, "test");
+        await engine.SettleAsync();
+
+        result.Result.Should().Be(StepResult.Processed);
+        result.Poison!.Status.Should().Be(PoisonStatus.Resolved);
+        (await engine.CustomerAsync("c1")).State.Instances.Single(i => i.Journey == "onboarding").StepId.Should().NotBe(before, "the fired timer moved the journey on");
+    }
+
+    [Fact]
     public async Task PostRetry_OpsOnly_404Unknown_200ThenResolvedInTheList_409Twice()
     {
         using var api = new ApiFactory();
