@@ -4,6 +4,7 @@ using PrivateFlows.Host.Events;
 using PrivateFlows.Host.Hosting;
 using PrivateFlows.Host.Security;
 using PrivateFlows.Runtime;
+using PrivateFlows.Runtime.Channels;
 using PrivateFlows.Runtime.Serialization;
 
 // Settings files live beside the app; the database path stays relative to the working directory.
@@ -12,14 +13,26 @@ builder.Configuration.AddCommandLine(args, VirtualClockMode.SwitchMappings); // 
 
 var port = ListenAddress.Port(builder.Configuration);
 var keysConfigured = (builder.Configuration.GetSection(ApiKeyOptions.Section).Get<ApiKeyOptions>() ?? new ApiKeyOptions()).Any;
+var addresses = ListenAddress.Configured(builder.Configuration); // Kestrel:Endpoints, --urls, ASPNETCORE_URLS, ASPNETCORE_HTTP_PORTS
+if (!keysConfigured && ListenAddress.FirstNotLoopback(addresses) is { } open)
+{
+    // Without keys every caller has every role: refuse rather than serve the network.
+    Console.Error.WriteLine(StartFailure.KeylessNotLoopback(open, ApiKeyOptions.Section));
+    return StartFailure.ExitCode;
+}
+
+var startFailure = new StartFailure();
+builder.Logging.AddFilter(StartFailure.HostCategory, startFailure.Logs);
 builder.WebHost.ConfigureKestrel(kestrel =>
 {
-    if (keysConfigured) kestrel.ListenAnyIP(port);
-    else kestrel.ListenLocalhost(port);
+    // PrivateFlows:Port is the shortcut when no ASP.NET Core address is configured (those win).
+    if (addresses.Count == 0 && keysConfigured) kestrel.ListenAnyIP(port);
+    else if (addresses.Count == 0) kestrel.ListenLocalhost(port);
     kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
 });
 
 builder.Services.AddPrivateFlowsRuntime(builder.Configuration);
+if (builder.Environment.IsDevelopment()) builder.Services.PostConfigure<ChannelOptions>(o => o.Webhook.AllowHttp = true); // HTTPS required outside development
 EmbeddedStore.Check(builder.Configuration); // SQLite only: Cosmos DB is the Azure read model
 VirtualClockMode.Configure(builder.Services, builder.Configuration, builder.Environment);
 builder.Services.AddOptions<IngestOptions>().Bind(builder.Configuration.GetSection(IngestOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
@@ -28,14 +41,16 @@ builder.Services.AddSingleton<KnownEventTypes>();
 builder.Services.AddApiKeys(builder.Configuration);
 builder.Services.AddPrivateFlowsTelemetry(builder.Configuration);
 builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<EngineBusyResponse>(); // full backlog: 429 with Retry-After
 builder.Services.ConfigureHttpJsonOptions(o => RuntimeJson.Configure(o.SerializerOptions));
-builder.Services.AddOpenApi();
+builder.Services.AddOpenApi(o => o.AddOperationTransformer(EngineBusyResponse.DescribeAsync));
 
 var app = builder.Build();
 
+var listening = addresses.Count > 0 ? string.Join(' ', addresses) : keysConfigured ? $"http://*:{port}" : $"http://localhost:{port}";
 if (!app.Services.GetRequiredService<IOptions<ApiKeyOptions>>().Value.Any)
 {
-    app.Logger.LogWarning("No API keys configured ({Section}): dev mode — every caller has every role, listening on loopback only (port {Port})", ApiKeyOptions.Section, port);
+    app.Logger.LogWarning("No API keys configured ({Section}): dev mode — every caller has every role, listening on loopback only ({Addresses})", ApiKeyOptions.Section, listening);
 }
 
 app.UseExceptionHandler();
@@ -53,7 +68,18 @@ app.MapInsightsEndpoints(); // stats, KPIs, segments; explain, points, export/er
 app.MapClockEndpoints();
 app.MapDashboard();
 
-app.Run();
+app.Lifetime.ApplicationStarted.Register(startFailure.Started);
+try
+{
+    app.Run();
+}
+catch (Exception e) when (StartFailure.Describe(e) is { } line)
+{
+    Console.Error.WriteLine(line);
+    return StartFailure.ExitCode;
+}
+
+return 0;
 
 /// <summary>Entry point, public for <c>WebApplicationFactory</c> in tests.</summary>
 public partial class Program;

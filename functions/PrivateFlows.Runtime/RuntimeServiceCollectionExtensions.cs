@@ -47,6 +47,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddSingleton<CustomerQueues>();
         services.AddSingleton<EventIngest>();
         services.AddSingleton<InstanceCommands>();
+        services.AddSingleton<PoisonRetry>();
 
         AddChannels(services, configuration.GetSection(ChannelOptions.Section).Get<ChannelOptions>() ?? new ChannelOptions());
 
@@ -71,6 +72,10 @@ public static class RuntimeServiceCollectionExtensions
         var attempt = TimeSpan.FromSeconds(Math.Clamp(webhook.TimeoutSeconds, 1, 300));
         var retries = Math.Clamp(webhook.MaxRetries, 0, 10);
         AddResilientClient(services, WebhookChannel.ClientName, attempt, retries);
+        services.AddSingleton<WebhookDestinations>();
+        // No proxy: the destination's addresses are checked where the connection is made (SSRF guard, DNS rebinding).
+        services.AddHttpClient(WebhookChannel.ClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false, ConnectCallback = WebhookDestinations.ConnectAsync });
         AddResilientClient(services, WeComRobotChannel.ClientName, TimeSpan.FromSeconds(10), 3);
 
         var smtpRetries = Math.Clamp(channels.Smtp.MaxRetries, 0, 10);

@@ -88,7 +88,19 @@ public sealed class EngineHost : IAsyncDisposable
             while ((i = Interlocked.Increment(ref next)) < batches.Length)
             {
                 if (beforeBatch is not null) await beforeBatch(i).ConfigureAwait(false);
-                await Ingest.AcceptAsync(batches[i]).ConfigureAwait(false);
+                while (true)
+                {
+                    try
+                    {
+                        await Ingest.AcceptAsync(batches[i]).ConfigureAwait(false);
+                        break;
+                    }
+                    catch (EngineBusyException)
+                    {
+                        // Backlog full (MaxBacklog): a producer sends the batch again; a short pause keeps the engine fed.
+                        await Task.Delay(10).ConfigureAwait(false);
+                    }
+                }
             }
         }))).ConfigureAwait(false);
     }

@@ -10,9 +10,10 @@ namespace PrivateFlows.Runtime.Channels;
 /// <summary>
 /// Posts messages as JSON to the configured URL (journey webhook steps: to their own URL), signed with
 /// HMAC-SHA256 and carrying <c>Idempotency-Key</c> = the effect id; retries with backoff come from the
-/// resilience handler of the named HTTP client.
+/// resilience handler of the named HTTP client. Journey URLs go only where <see cref="WebhookDestinations"/> allows;
+/// a refused one is a failed delivery with the reason (recorded, never dropped silently).
 /// </summary>
-public sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor<ChannelOptions> options, TimeProvider clock) : IMessageChannel
+public sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor<ChannelOptions> options, WebhookDestinations destinations, TimeProvider clock) : IMessageChannel
 {
     public const string ClientName = "privateflows-webhook";
 
@@ -23,9 +24,17 @@ public sealed class WebhookChannel(IHttpClientFactory clients, IOptionsMonitor<C
         ArgumentNullException.ThrowIfNull(message);
         var settings = options.CurrentValue.Webhook;
         var url = message.Url ?? settings.Url ?? throw new InvalidOperationException("Channels:Webhook:Url is not set");
+        if (message.Url is not null && destinations.Refusal(message.Url) is { } refused) return new Delivery(false, refused, 0);
+        var nonPublicAllowed = destinations.AllowsNonPublic(url);
+        if (!nonPublicAllowed && await WebhookDestinations.AddressRefusalAsync(url.IdnHost, cancellationToken).ConfigureAwait(false) is { } blocked)
+        {
+            return new Delivery(false, blocked, 0);
+        }
+
         var body = message.Url is not null ? message.Body : Payload(message).ToJsonString();
         var attempts = new AttemptCounter();
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+        request.Options.Set(WebhookDestinations.NonPublicAllowed, nonPublicAllowed); // checked again at connection time
         request.Headers.Add(WebhookSignature.IdempotencyHeader, message.EffectId);
         request.Options.Set(AttemptCounter.Key, attempts);
         if (!string.IsNullOrEmpty(settings.Secret))

@@ -46,10 +46,37 @@ public sealed class CustomerQueues : IAsyncDisposable
 
     internal void MarkReady() => _ready.TrySetResult();
 
-    public void Post(StepRequest request)
+    public void Post(StepRequest request) => Post(request, reserved: false);
+
+    /// <summary>
+    /// Reserves room for <paramref name="count"/> new inputs unless that would take the backlog past
+    /// <paramref name="maxBacklog"/> (an empty backlog takes any count, so every batch fits eventually). The caller posts
+    /// each reserved input with <see cref="PostReserved"/> or gives its room back with <see cref="Unreserve"/>.
+    /// </summary>
+    public bool TryReserve(int count, int maxBacklog)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        while (true)
+        {
+            var current = Interlocked.Read(ref _outstanding);
+            if (current > 0 && current + count > maxBacklog) return false;
+            if (Interlocked.CompareExchange(ref _outstanding, current + count, current) == current) return true;
+        }
+    }
+
+    /// <summary>Posts an input whose room <see cref="TryReserve"/> reserved.</summary>
+    public void PostReserved(StepRequest request) => Post(request, reserved: true);
+
+    /// <summary>Gives back room reserved and not used (duplicates, a failed store write).</summary>
+    public void Unreserve(int count)
+    {
+        for (var i = 0; i < count; i++) Finished();
+    }
+
+    private void Post(StepRequest request, bool reserved)
     {
         ArgumentNullException.ThrowIfNull(request);
-        Interlocked.Increment(ref _outstanding);
+        if (!reserved) Interlocked.Increment(ref _outstanding);
         if (!_partitions[Partition(request.CustomerId)].Writer.TryWrite(request))
         {
             Finished();

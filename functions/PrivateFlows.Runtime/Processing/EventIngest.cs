@@ -1,39 +1,56 @@
+using Microsoft.Extensions.Options;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Telemetry;
 using PrivateFlows.Workflows.Customers;
 
 namespace PrivateFlows.Runtime.Processing;
 
-/// <summary>Accepted events: durable in the inbox before the caller hears "accepted", then queued for their customer.</summary>
-public sealed class EventIngest(IJourneyStore store, CustomerQueues queues, TimeProvider clock, RuntimeMetrics metrics)
+/// <summary>
+/// Accepted events: durable in the inbox before the caller hears "accepted", then queued for their customer. When the
+/// in-memory backlog is full (<see cref="ProcessingOptions.MaxBacklog"/>) new events are refused before they are stored
+/// (<see cref="EngineBusyException"/>), so memory stays bounded and the producer sends them again later.
+/// </summary>
+public sealed class EventIngest(IJourneyStore store, CustomerQueues queues, TimeProvider clock, RuntimeMetrics metrics, IOptions<ProcessingOptions> options)
 {
     public async Task<IngestResult> AcceptAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(events);
         using var activity = RuntimeActivity.Source.StartActivity("ingest");
         activity?.SetTag("privateflows.events", events.Count);
-        var fresh = (await store.AcceptEventsAsync(events, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
-        await queues.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var accepted = new List<string>();
-        var duplicates = new List<string>();
-        var listed = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var e in events)
-        {
-            // The first of a repeated id is the one stored: its id is accepted, and a repeat later in the batch adds nothing.
-            if (fresh.Remove(e.Id))
-            {
-                queues.Post(StepRequest.ForEvent(e));
-                accepted.Add(e.Id);
-                listed.Add(e.Id);
-            }
-            else if (listed.Add(e.Id))
-            {
-                duplicates.Add(e.Id);
-            }
-        }
+        var settings = options.Value;
+        if (!queues.TryReserve(events.Count, settings.MaxBacklog)) throw new EngineBusyException(queues.Outstanding, settings.MaxBacklog, settings.BusyRetryAfter);
 
-        metrics.Accepted(accepted.Count);
-        return new IngestResult(accepted, duplicates);
+        var unused = events.Count;
+        try
+        {
+            var fresh = (await store.AcceptEventsAsync(events, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
+            await queues.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
+            var accepted = new List<string>();
+            var duplicates = new List<string>();
+            var listed = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var e in events)
+            {
+                // The first of a repeated id is the one stored: its id is accepted, and a repeat later in the batch adds nothing.
+                if (fresh.Remove(e.Id))
+                {
+                    unused--;
+                    queues.PostReserved(StepRequest.ForEvent(e));
+                    accepted.Add(e.Id);
+                    listed.Add(e.Id);
+                }
+                else if (listed.Add(e.Id))
+                {
+                    duplicates.Add(e.Id);
+                }
+            }
+
+            metrics.Accepted(accepted.Count);
+            return new IngestResult(accepted, duplicates);
+        }
+        finally
+        {
+            queues.Unreserve(unused);
+        }
     }
 }
 

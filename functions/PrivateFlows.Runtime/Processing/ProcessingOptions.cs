@@ -26,6 +26,16 @@ public sealed class ProcessingOptions
     [Range(1, 100_000)]
     public int MaxTimersInFlight { get; set; } = 2000;
 
+    /// <summary>
+    /// Most inputs queued in memory or being processed before new events are refused (HTTP 429 with <c>Retry-After</c>),
+    /// so memory stays bounded under overload. A batch is taken whole when the backlog is empty.
+    /// </summary>
+    [Range(1, 10_000_000)]
+    public int MaxBacklog { get; set; } = 20_000;
+
+    /// <summary>What a refused producer is told to wait before sending again (<c>Retry-After</c>, whole seconds).</summary>
+    public TimeSpan BusyRetryAfter { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary>Longest the timer service sleeps without re-reading the index (a guard against clock changes; nearer timers wake it anyway).</summary>
     public TimeSpan MaxTimerSleep { get; set; } = TimeSpan.FromMinutes(5);
 }

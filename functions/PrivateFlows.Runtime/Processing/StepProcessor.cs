@@ -129,6 +129,6 @@ public sealed class StepProcessor(
     {
         var inner = e;
         while (inner.InnerException is not null && inner is AggregateException or System.Reflection.TargetInvocationException) inner = inner.InnerException;
-        return $"{inner.GetType().Name}: {inner.Message}";
+        return FaultText.Safe($"{inner.GetType().Name}: {inner.Message}"); // shown to ops: no server paths
     }
 }

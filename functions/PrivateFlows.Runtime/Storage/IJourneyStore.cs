@@ -66,6 +66,18 @@ public interface IJourneyStore
 
     Task<IReadOnlyList<PoisonInput>> ReadPoisonAsync(int limit, CancellationToken cancellationToken = default);
 
+    /// <summary>One parked (or resolved) input; null when unknown. Stores without their own lookup search the newest 5000.</summary>
+    async Task<PoisonInput?> ReadPoisonAsync(string inputId, CancellationToken cancellationToken = default) =>
+        (await ReadPoisonAsync(5000, cancellationToken).ConfigureAwait(false)).FirstOrDefault(p => p.InputId == inputId);
+
+    /// <summary>Counts an ops retry of a parked input; false when it is not parked (resolved meanwhile).</summary>
+    Task<bool> CountPoisonRetryAsync(string inputId, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not support poison retry yet");
+
+    /// <summary>Marks a parked input resolved: an ops retry processed it. Parking it again makes it parked again.</summary>
+    Task ResolvePoisonAsync(string inputId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
+        throw new NotSupportedException($"{GetType().Name} does not support poison retry yet");
+
     // ── history ───────────────────────────────────────────────────────────
     Task<HistoryPage> ReadInstanceHistoryAsync(string instanceId, long after, int limit, CancellationToken cancellationToken = default);
 

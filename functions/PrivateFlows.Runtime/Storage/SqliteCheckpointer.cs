@@ -65,6 +65,22 @@ internal sealed class SqliteCheckpointer : IAsyncDisposable
         }
     }
 
+    /// <summary>A TRUNCATE checkpoint that finished: every frame copied and the WAL file cut to zero bytes.</summary>
+    internal static bool TryTruncate(SqliteConnection connection)
+    {
+        try
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
+            using var reader = command.ExecuteReader();
+            return reader.Read() && reader.GetInt64(0) == 0; // first column: 1 when busy (not finished)
+        }
+        catch (SqliteException)
+        {
+            return false;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _stop.CancelAsync().ConfigureAwait(false);

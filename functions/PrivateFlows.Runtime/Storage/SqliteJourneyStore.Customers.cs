@@ -126,8 +126,9 @@ public sealed partial class SqliteJourneyStore
     public Task<IReadOnlyList<string>> ReadCustomersWithPendingEffectsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<string>>(Read(c => Query(c, "SELECT id FROM customers WHERE pending > 0", r => r.GetString(0))));
 
-    public Task<bool> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default) =>
-        _writer.WriteAsync(scope =>
+    public async Task<bool> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default)
+    {
+        var erased = await _writer.WriteAsync(scope =>
         {
             AnonymiseAndTombstone(scope, customerId, StoredTime.Text(Now));
             var removed = 0;
@@ -140,7 +141,13 @@ public sealed partial class SqliteJourneyStore
             }
 
             return removed > 0;
-        }, cancellationToken);
+        }, cancellationToken).ConfigureAwait(false);
+
+        // secure_delete zeroed the rows in the pages the erasure wrote, but the WAL still holds the older images of
+        // those pages: copy them home and cut the WAL to zero bytes.
+        await _writer.TruncateWalAsync().ConfigureAwait(false);
+        return erased;
+    }
 
     /// <summary>Inserts (expected version 0) or replaces the document if it is still at the expected version.</summary>
     private static CustomerDocument Replace(WriteScope scope, CustomerDocument document, long expected, string json, string at)

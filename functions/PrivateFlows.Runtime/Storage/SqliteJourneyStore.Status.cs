@@ -17,7 +17,7 @@ public sealed partial class SqliteJourneyStore
                 Count("SELECT COUNT(*) FROM customers WHERE pending > 0"),
                 Count("SELECT COUNT(*) FROM timers"),
                 next is long ms ? StoredTime.FromMillis(ms) : null,
-                Count("SELECT COUNT(*) FROM poison"),
+                Count("SELECT COUNT(*) FROM poison WHERE status = 'parked'"),
                 pages + (wal.Exists ? wal.Length : 0));
         }));
 }

@@ -42,7 +42,8 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
             // syscalls; the WAL file is truncated back to 64 MiB when it is reset after a checkpoint.
             setup.CommandText = $"PRAGMA journal_mode=WAL; PRAGMA synchronous={synchronous}; PRAGMA busy_timeout=10000; PRAGMA temp_store=MEMORY; " +
                 $"PRAGMA cache_size=-65536; PRAGMA mmap_size={MmapBytes}; PRAGMA journal_size_limit=67108864; " +
-                "PRAGMA wal_autocheckpoint=0;"; // checkpoints run beside the writer (SqliteCheckpointer), not inside its commits
+                "PRAGMA wal_autocheckpoint=0; " + // checkpoints run beside the writer (SqliteCheckpointer), not inside its commits
+                "PRAGMA secure_delete=ON;"; // deleted and replaced rows are zeroed, so an erased customer leaves no bytes behind (FAST left copies in freed pages)
             setup.ExecuteNonQuery();
             var instanceStepsExisted = SqliteSchema.HasTable(_writerConnection, "instance_steps");
             setup.CommandText = SqliteSchema.Create;

@@ -71,7 +71,10 @@ internal static class SqliteSchema
             body         TEXT NOT NULL,
             reason       TEXT NOT NULL,
             attempts     INTEGER NOT NULL,
-            parked_at    TEXT NOT NULL
+            parked_at    TEXT NOT NULL,
+            status       TEXT NOT NULL DEFAULT 'parked', -- parked | resolved (an ops retry processed it)
+            retries      INTEGER NOT NULL DEFAULT 0,
+            resolved_at  TEXT
         );
         CREATE INDEX IF NOT EXISTS poison_customer ON poison (customer_id);
 
@@ -211,6 +214,14 @@ internal static class SqliteSchema
         if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
         {
             command.CommandText = "ALTER TABLE journey_facts ADD COLUMN step TEXT";
+            command.ExecuteNonQuery();
+        }
+
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('poison') WHERE name = 'status'";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
+        {
+            // Poison retry (POST /api/poison/{id}/retry) keeps the retried inputs listed with their state.
+            command.CommandText = "ALTER TABLE poison ADD COLUMN status TEXT NOT NULL DEFAULT 'parked'; ALTER TABLE poison ADD COLUMN retries INTEGER NOT NULL DEFAULT 0; ALTER TABLE poison ADD COLUMN resolved_at TEXT";
             command.ExecuteNonQuery();
         }
 

@@ -46,10 +46,40 @@ internal sealed class SqliteWriter : IAsyncDisposable
         while (await _queue.Reader.WaitToReadAsync().ConfigureAwait(false))
         {
             batch.Clear();
-            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write)) batch.Add(write);
+            TruncateRequest? truncate = null;
+            while (batch.Count < _maxBatch && _queue.Reader.TryRead(out var write))
+            {
+                // A truncation waits for the writes queued before it, and the ones after it wait for the truncation.
+                if (write is TruncateRequest request)
+                {
+                    truncate = request;
+                    break;
+                }
+
+                batch.Add(write);
+            }
+
             if (batch.Count > 0) Commit(batch);
+            if (truncate is not null)
+            {
+                await truncate.RunAsync(_connection).ConfigureAwait(false);
+                Interlocked.Exchange(ref _restartWal, 0);
+            }
+
             if (Interlocked.Exchange(ref _restartWal, 0) == 1) SqliteCheckpointer.Checkpoint(_connection, "RESTART");
         }
+    }
+
+    /// <summary>
+    /// Copies the whole WAL into the database file and truncates it to zero bytes, after every write queued before
+    /// this call: an erasure's old page images (still holding the erased data) leave the WAL. True when it did;
+    /// false when readers kept it from finishing within the busy timeout (the next truncation takes them too).
+    /// </summary>
+    public Task<bool> TruncateWalAsync()
+    {
+        var request = new TruncateRequest();
+        if (!_queue.Writer.TryWrite(request)) throw new ObjectDisposedException(nameof(SqliteWriter));
+        return request.Task;
     }
 
     /// <summary>Asks for a RESTART checkpoint between two transactions, so that the WAL starts from its beginning again.</summary>
@@ -114,6 +144,41 @@ internal sealed class SqliteWriter : IAsyncDisposable
         public abstract void Run(WriteScope scope);
         public abstract void Fail(Exception error);
         public abstract void Complete();
+    }
+
+    /// <summary>Not a write: a marker in the queue that runs a TRUNCATE checkpoint between two transactions.</summary>
+    private sealed class TruncateRequest : Write
+    {
+        // Another connection's checkpoint (SqliteCheckpointer's PASSIVE one) makes ours fail at once with SQLITE_BUSY,
+        // without the busy handler: try again for a while. Physical pacing, not business time.
+        private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(10);
+        private const int Tries = 500;
+
+        private readonly TaskCompletionSource<bool> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        public Task<bool> Task => _done.Task;
+
+        public async Task RunAsync(SqliteConnection connection)
+        {
+            for (var i = 0; i < Tries; i++)
+            {
+                if (SqliteCheckpointer.TryTruncate(connection))
+                {
+                    _done.TrySetResult(true);
+                    return;
+                }
+
+                await System.Threading.Tasks.Task.Delay(Pause).ConfigureAwait(false);
+            }
+
+            _done.TrySetResult(false);
+        }
+
+        public override void Run(WriteScope scope) => throw new InvalidOperationException("a truncation is not run inside a transaction");
+
+        public override void Fail(Exception error) => _done.TrySetException(error);
+
+        public override void Complete() => _done.TrySetResult(true);
     }
 
     private sealed class Write<T>(Func<WriteScope, T> work) : Write

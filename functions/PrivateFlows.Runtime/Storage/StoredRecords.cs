@@ -12,7 +12,18 @@ public enum EventStatus { Pending, Done, Poison }
 public sealed record DueTimer(string TimerId, string CustomerId, string InstanceId, DateTimeOffset DueAt);
 
 /// <summary>An input that failed repeatedly and was set aside for ops, with the reason.</summary>
-public sealed record PoisonInput(string InputId, string CustomerId, string Kind, string Body, string Reason, int Attempts, DateTimeOffset ParkedAt);
+public sealed record PoisonInput(string InputId, string CustomerId, string Kind, string Body, string Reason, int Attempts, DateTimeOffset ParkedAt)
+{
+    /// <summary>Parked, or resolved (an ops retry processed it); a retry that failed again leaves it parked.</summary>
+    public PoisonStatus Status { get; init; } = PoisonStatus.Parked;
+
+    /// <summary>Ops retries so far (<c>POST /api/poison/{id}/retry</c>).</summary>
+    public int Retries { get; init; }
+
+    public DateTimeOffset? ResolvedAt { get; init; }
+}
+
+public enum PoisonStatus { Parked, Resolved }
 
 /// <summary>A page of history entries; pass <see cref="Next"/> as <c>after</c> to read on.</summary>
 public sealed record HistoryPage(IReadOnlyList<HistoryEntry> Entries, long? Next);

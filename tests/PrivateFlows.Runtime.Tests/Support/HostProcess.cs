@@ -9,13 +9,16 @@ namespace PrivateFlows.Runtime.Tests.Support;
 public sealed class HostProcess : IDisposable
 {
     private readonly IReadOnlyDictionary<string, string> _environment;
+    private readonly IReadOnlyList<string> _arguments;
     private readonly StringBuilder _log = new();
     private Process? _process;
 
-    public HostProcess(int port, IReadOnlyDictionary<string, string> environment)
+    /// <param name="arguments">Command-line arguments after the assembly (e.g. <c>--urls</c>).</param>
+    public HostProcess(int port, IReadOnlyDictionary<string, string> environment, IReadOnlyList<string>? arguments = null)
     {
         Port = port;
         _environment = environment;
+        _arguments = arguments ?? [];
         BaseAddress = new Uri($"http://127.0.0.1:{port}");
     }
 
@@ -51,7 +54,7 @@ public sealed class HostProcess : IDisposable
 
     public async Task StartAsync(HttpClient client, TimeSpan timeout)
     {
-        var info = new ProcessStartInfo("dotnet", [HostAssembly])
+        var info = new ProcessStartInfo("dotnet", [HostAssembly, .. _arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
