@@ -71,12 +71,10 @@ public interface IJourneyStore
         (await ReadPoisonAsync(5000, cancellationToken).ConfigureAwait(false)).FirstOrDefault(p => p.InputId == inputId);
 
     /// <summary>Counts an ops retry of a parked input; false when it is not parked (resolved meanwhile).</summary>
-    Task<bool> CountPoisonRetryAsync(string inputId, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{GetType().Name} does not support poison retry yet");
+    Task<bool> CountPoisonRetryAsync(string inputId, CancellationToken cancellationToken = default);
 
     /// <summary>Marks a parked input resolved: an ops retry processed it. Parking it again makes it parked again.</summary>
-    Task ResolvePoisonAsync(string inputId, DateTimeOffset at, CancellationToken cancellationToken = default) =>
-        throw new NotSupportedException($"{GetType().Name} does not support poison retry yet");
+    Task ResolvePoisonAsync(string inputId, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     // ── history ───────────────────────────────────────────────────────────
     Task<HistoryPage> ReadInstanceHistoryAsync(string instanceId, long after, int limit, CancellationToken cancellationToken = default);
