@@ -11,9 +11,47 @@ namespace PrivateFlows.Workflows.Language;
 /// </summary>
 public static class JourneyParser
 {
-    public static (JourneyDefinition? Journey, IReadOnlyList<Diagnostic> Diagnostics) Parse(string path, string yaml)
+    public static (JourneyDefinition? Journey, IReadOnlyList<Diagnostic> Diagnostics) Parse(string path, string yaml) =>
+        Parse(path, yaml, CancellationToken.None);
+
+    /// <summary>
+    /// Parses within <see cref="JourneyLimits"/>: input over a limit, or that takes longer than
+    /// <see cref="JourneyLimits.TimeLimit"/> or until <paramref name="cancellation"/>, is refused with a diagnostic.
+    /// </summary>
+    public static (JourneyDefinition? Journey, IReadOnlyList<Diagnostic> Diagnostics) Parse(string path, string yaml, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(yaml);
         var diagnostics = new List<Diagnostic>();
+        if (yaml.Length > JourneyLimits.MaxCharacters)
+        {
+            diagnostics.Add(new Diagnostic(path, new SourceSpan(1, 1), Severity.Error, DiagnosticCodes.OverLimit, $"the journey file has {yaml.Length:N0} characters; at most {JourneyLimits.MaxCharacters:N0} are read"));
+            return (null, diagnostics);
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        budget.CancelAfter(JourneyLimits.TimeLimit);
+        try
+        {
+            return ParseWithin(path, yaml, diagnostics, budget.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            diagnostics.Add(new Diagnostic(path, new SourceSpan(1, 1), Severity.Error, DiagnosticCodes.OverLimit, cancellation.IsCancellationRequested
+                ? "reading the journey was cancelled"
+                : $"reading the journey took longer than {JourneyLimits.TimeLimit.TotalSeconds:0} s"));
+            return (null, diagnostics);
+        }
+    }
+
+    private static (JourneyDefinition? Journey, IReadOnlyList<Diagnostic> Diagnostics) ParseWithin(string path, string yaml, List<Diagnostic> diagnostics, CancellationToken cancellation)
+    {
+        // Before anything recursive walks the tree: a deep or alias-bomb document would exhaust the stack or memory.
+        if (YamlPrecheck.Check(yaml, cancellation) is { } limit)
+        {
+            diagnostics.Add(new Diagnostic(path, limit.At, Severity.Error, DiagnosticCodes.OverLimit, limit.Message));
+            return (null, diagnostics);
+        }
+
         YamlMappingNode root;
         try
         {
@@ -29,8 +67,8 @@ public static class JourneyParser
         }
         catch (YamlException e)
         {
-            var message = e.InnerException?.Message ?? e.Message;
-            diagnostics.Add(new Diagnostic(path, new SourceSpan((int)e.Start.Line, (int)e.Start.Column), Severity.Error, DiagnosticCodes.YamlSyntax, message));
+            var (at, message) = YamlSyntaxHint.Explain(yaml, e);
+            diagnostics.Add(new Diagnostic(path, at, Severity.Error, DiagnosticCodes.YamlSyntax, message));
             return (null, diagnostics);
         }
         catch (InvalidOperationException)
@@ -40,7 +78,8 @@ public static class JourneyParser
             return (null, diagnostics);
         }
 
-        diagnostics.AddRange(JourneySchema.Validate(path, root));
+        cancellation.ThrowIfCancellationRequested();
+        diagnostics.AddRange(JourneySchema.Validate(path, root, cancellation));
         if (diagnostics.Count > 0) return (null, diagnostics);
 
         var builder = new Builder(path, diagnostics);
