@@ -27,12 +27,12 @@ public static partial class JourneyValidator
         {
             if (step.Next is not null && !ids.Contains(step.Next))
             {
-                Add(step.NextAt, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' goes next to '{step.Next}', which is not a step of this journey");
+                Add(step.NextAt, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' goes next to '{step.Next}', which is not a step of this journey{Suggestion.DidYouMean(step.Next, ids)}");
             }
 
             foreach (var (target, at) in step.Targets())
             {
-                if (!ids.Contains(target)) Add(at, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' refers to '{target}', which is not a step of this journey");
+                if (!ids.Contains(target)) Add(at, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' refers to '{target}', which is not a step of this journey{Suggestion.DidYouMean(target, ids)}");
             }
         }
 
@@ -41,6 +41,7 @@ public static partial class JourneyValidator
 
         // Step options.
         var templateList = templates.ToList();
+        var saveAs = journey.Steps.OfType<WaitForStep>().Select(w => w.SaveAs).OfType<string>().ToList();
         foreach (var step in journey.Steps)
         {
             switch (step)
@@ -132,14 +133,24 @@ public static partial class JourneyValidator
         if (journey.Goal is not null) Expression(journey.Goal.Condition, journey.Goal.At);
         foreach (var exit in journey.Exits) Expression(exit.Condition, exit.At);
 
-        CheckTemplates(journey, templateList, d);
+        CheckTemplates(journey, templateList, saveAs, d);
         return d;
 
         void Expression(string? text, SourceSpan at)
         {
             if (text is null) return;
             var error = TemplateSandbox.ParseError(text, expression: true);
-            if (error is not null) Add(at, Severity.Error, DiagnosticCodes.BadExpression, $"'{text}' is not a valid expression: {error}");
+            if (error is not null)
+            {
+                Add(at, Severity.Error, DiagnosticCodes.BadExpression, $"'{text}' is not a valid expression: {error}");
+                return;
+            }
+
+            // A typo in a condition reads as empty, so the condition is silently false: refuse it.
+            foreach (var unknown in NameCheck.Find(text, expression: true, checkRoots: true, saveAs))
+            {
+                Add(at, Severity.Error, unknown.IsOperator ? DiagnosticCodes.BadExpression : DiagnosticCodes.UnknownName, $"in '{text}': {unknown.Message}");
+            }
         }
     }
 
@@ -176,35 +187,44 @@ public static partial class JourneyValidator
 
     private static void CheckLoops(JourneyDefinition journey, List<Diagnostic> d)
     {
-        // A cycle made only of non-waiting steps would spin forever within one decision.
+        // A cycle made only of non-waiting steps would spin forever within one decision. Depth-first search with an
+        // explicit stack: a journey may have thousands of steps, and this runs on the host's request threads.
         var state = new Dictionary<string, int>(StringComparer.Ordinal);
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var step in journey.Steps) Visit(step);
-
-        void Visit(Step step)
+        foreach (var first in journey.Steps)
         {
-            if (step.Waits) return;
-            if (state.TryGetValue(step.Id, out var s))
+            if (first.Waits || state.ContainsKey(first.Id)) continue;
+            var stack = new Stack<(Step Step, IEnumerator<string> Next)>();
+            state[first.Id] = 1;
+            stack.Push((first, Successors(journey, first).GetEnumerator()));
+            while (stack.TryPeek(out var top))
             {
-                if (s == 1 && reported.Add(step.Id))
+                if (!top.Next.MoveNext())
                 {
-                    d.Add(new Diagnostic(journey.Path, step.At, Severity.Error, DiagnosticCodes.LoopWithoutWait, $"step '{step.Id}' is part of a loop with no wait; add a wait, wait_until or wait_for inside the loop"));
+                    state[top.Step.Id] = 2;
+                    top.Next.Dispose();
+                    stack.Pop();
+                    continue;
                 }
 
-                return;
-            }
+                if (journey.FindStep(top.Next.Current) is not { Waits: false } target) continue;
+                if (state.TryGetValue(target.Id, out var s))
+                {
+                    if (s == 1 && reported.Add(target.Id))
+                    {
+                        d.Add(new Diagnostic(journey.Path, target.At, Severity.Error, DiagnosticCodes.LoopWithoutWait, $"step '{target.Id}' is part of a loop with no wait; add a wait, wait_until or wait_for inside the loop"));
+                    }
 
-            state[step.Id] = 1;
-            foreach (var next in Successors(journey, step))
-            {
-                if (journey.FindStep(next) is { } target) Visit(target);
-            }
+                    continue;
+                }
 
-            state[step.Id] = 2;
+                state[target.Id] = 1;
+                stack.Push((target, Successors(journey, target).GetEnumerator()));
+            }
         }
     }
 
-    private static void CheckTemplates(JourneyDefinition journey, List<TemplateSource> templates, List<Diagnostic> d)
+    private static void CheckTemplates(JourneyDefinition journey, List<TemplateSource> templates, List<string> saveAs, List<Diagnostic> d)
     {
         var used = journey.Steps.OfType<SendStep>().Select(s => s.Template).Append(MessageRenderer.MarketingPartial).ToHashSet(StringComparer.Ordinal);
         var sample = SampleModel(journey);
@@ -248,6 +268,14 @@ public static partial class JourneyValidator
                 catch (TemplateException e)
                 {
                     d.Add(new Diagnostic(path, new SourceSpan(1 + lineOffset, 1), Severity.Error, DiagnosticCodes.BadExpression, e.Message));
+                }
+
+                // A misspelt member renders as empty without any runtime error: name it (a warning, as for unknown variables).
+                foreach (var unknown in NameCheck.Find(text, expression: false, checkRoots: false, saveAs))
+                {
+                    var at = new SourceSpan(unknown.Line + lineOffset, unknown.Column);
+                    if (d.Any(x => x.Path == path && x.At == at)) continue;
+                    d.Add(new Diagnostic(path, at, Severity.Warning, DiagnosticCodes.UnknownVariable, $"{unknown.Message}; it renders as empty"));
                 }
             }
         }
