@@ -11,6 +11,25 @@ internal static class YamlSyntaxHint
 {
     public static (SourceSpan At, string Message) Explain(string yaml, YamlException e)
     {
+        var (at, message) = Describe(yaml, e);
+        return (Clamp(yaml, at), message);
+    }
+
+    /// <summary>
+    /// A position inside the text: YamlDotNet reports an error at the end of input on the line after the last one
+    /// (when the file does not end with a newline), which an editor cannot show.
+    /// </summary>
+    public static SourceSpan Clamp(string yaml, SourceSpan at)
+    {
+        var lines = yaml.Split('\n');
+        var line = Math.Clamp(at.Line, 1, lines.Length);
+        var text = lines[line - 1].TrimEnd('\r');
+        var column = line < at.Line ? text.Length + 1 : Math.Clamp(at.Column, 1, text.Length + 1);
+        return new SourceSpan(line, column);
+    }
+
+    private static (SourceSpan At, string Message) Describe(string yaml, YamlException e)
+    {
         var raw = e.InnerException?.Message ?? e.Message;
         var reported = new SourceSpan((int)e.Start.Line, (int)e.Start.Column);
         var lines = yaml.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();

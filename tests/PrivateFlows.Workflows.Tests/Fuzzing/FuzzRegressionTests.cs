@@ -1,0 +1,34 @@
+using PrivateFlows.Workflows.Language;
+using PrivateFlows.Workflows.Tests.Support;
+
+namespace PrivateFlows.Workflows.Tests.Fuzzing;
+
+/// <summary>Inputs the fuzzer found problems with, kept in <c>Fuzzing/regressions/</c>: each must now be handled well.</summary>
+public class FuzzRegressionTests
+{
+    private static string Folder => Path.Combine(RepoRoot.Path, "tests", "PrivateFlows.Workflows.Tests", "Fuzzing", "regressions");
+
+    public static TheoryData<string> Files() => [.. Directory.EnumerateFiles(Folder, "*.yaml").Select(f => Path.GetFileName(f)).Order(StringComparer.Ordinal)];
+
+    [Theory]
+    [MemberData(nameof(Files))]
+    public void Load_FoundByTheFuzzer_OnlyDiagnosticsInsideTheInput(string file)
+    {
+        var input = new FuzzInput(File.ReadAllText(Path.Combine(Folder, file)), JourneyLoader.ReadTemplates(RepoRoot.Templates), file);
+
+        var problem = JourneyFuzzTests.Check(input, out var result, out _);
+
+        problem.Should().BeNull();
+        result!.Diagnostics.Should().NotBeEmpty("every regression input is a broken journey");
+    }
+
+    [Fact]
+    public void Load_ErrorAtTheEndOfAFileWithoutFinalNewline_ReportedOnTheLastLine()
+    {
+        var yaml = "journey: x\nentry:\n  event: customer.registered\nsteps:\n  - id: a\n    wait_until: {time: ";
+
+        var d = JourneyLoader.Load("x.yaml", yaml, []).Diagnostics.Should().ContainSingle().Subject;
+
+        (d.At.Line, d.At.Column).Should().Be((6, 24), "one past the end of the last line, where the value is missing");
+    }
+}
