@@ -92,7 +92,8 @@ public class JourneyFuzzTests(ITestOutputHelper output)
         return at.Line >= 1 && at.Line <= lines.Length && at.Column >= 1 && at.Column <= lines[at.Line - 1].Length + 1;
     }
 
-    private static string[] Lines(string text) => text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n', '\r');
+    /// <summary>Lines as YAML (1.1, as YamlDotNet reads it) counts them: \r\n, \r, \n, NEL, LS and PS each end one.</summary>
+    private static string[] Lines(string text) => System.Text.RegularExpressions.Regex.Split(text, "\r\n|[\r\n\u0085\u2028\u2029]");
 
     private static int Setting(string name, int fallback) =>
         int.TryParse(Environment.GetEnvironmentVariable(name), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) && value > 0 ? value : fallback;

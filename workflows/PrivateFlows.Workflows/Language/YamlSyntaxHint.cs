@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 
 namespace PrivateFlows.Workflows.Language;
@@ -7,7 +8,7 @@ namespace PrivateFlows.Workflows.Language;
 /// or a mis-indented line where it gave up (often the end of the line above) in its own terms; the text itself
 /// shows where the problem is.
 /// </summary>
-internal static class YamlSyntaxHint
+internal static partial class YamlSyntaxHint
 {
     public static (SourceSpan At, string Message) Explain(string yaml, YamlException e)
     {
@@ -21,9 +22,9 @@ internal static class YamlSyntaxHint
     /// </summary>
     public static SourceSpan Clamp(string yaml, SourceSpan at)
     {
-        var lines = yaml.Split('\n');
+        var lines = Lines(yaml);
         var line = Math.Clamp(at.Line, 1, lines.Length);
-        var text = lines[line - 1].TrimEnd('\r');
+        var text = lines[line - 1];
         var column = line < at.Line ? text.Length + 1 : Math.Clamp(at.Column, 1, text.Length + 1);
         return new SourceSpan(line, column);
     }
@@ -32,7 +33,7 @@ internal static class YamlSyntaxHint
     {
         var raw = e.InnerException?.Message ?? e.Message;
         var reported = new SourceSpan((int)e.Start.Line, (int)e.Start.Column);
-        var lines = yaml.Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        var lines = Lines(yaml);
 
         // A tab anywhere in a line's indentation: the parser trips over it at the line before or at the tab itself.
         for (var i = Math.Max(0, reported.Line - 1); i < Math.Min(lines.Length, reported.Line + 1); i++)
@@ -67,6 +68,12 @@ internal static class YamlSyntaxHint
 
         return (reported, raw);
     }
+
+    /// <summary>The lines as YamlDotNet counts them: \r\n, \r, \n, NEL, LS and PS each end a line.</summary>
+    public static string[] Lines(string yaml) => LineBreak().Split(yaml);
+
+    [GeneratedRegex("\r\n|[\r\n\u0085\u2028\u2029]")]
+    private static partial Regex LineBreak();
 
     private static bool IsIndentationError(string raw) =>
         raw.Contains("invalid mapping", StringComparison.OrdinalIgnoreCase)
