@@ -125,6 +125,33 @@ public class UnknownNameTests
     }
 
     [Fact]
+    public void Load_UnknownNamesInEntryGoalAndWaitFor_ReportedAtTheirOwnValues()
+    {
+        var result = JourneyLoader.Load(Path, """
+            journey: typo
+            entry:
+              event: customer.registered
+              segment: "customer.lifecycel == 'new'"
+            goal:
+              event: order.completed
+              within: 7d
+              condition: "event.dat.amount > 0"
+            steps:
+              - id: wait
+                wait_for:
+                  event: order.completed
+                  match: { orderId: entry.data.orderId, sku: entyr.data.sku }
+                  timeout: 3d
+                  on_timeout: done
+              - id: done
+                end: completed
+            """, Templates);
+
+        result.Diagnostics.Where(x => x.Code == DiagnosticCodes.UnknownName).Select(x => (x.At.Line, x.At.Column)).Should()
+            .BeEquivalentTo([(4, 12), (8, 14), (13, 50)], All(result));
+    }
+
+    [Fact]
     public void Load_NextToMisspeltStep_PF0004WithSuggestion()
     {
         var result = JourneyLoader.Load(Path, """

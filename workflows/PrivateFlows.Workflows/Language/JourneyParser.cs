@@ -107,6 +107,24 @@ public static class JourneyParser
 
     private sealed class Builder(string path, List<Diagnostic> diagnostics)
     {
+        private readonly ImmutableDictionary<(SourceSpan Owner, string Key), SourceSpan>.Builder _positions =
+            ImmutableDictionary.CreateBuilder<(SourceSpan Owner, string Key), SourceSpan>();
+
+        /// <summary>Remembers where each scalar option of <paramref name="map"/> starts (and each entry of a nested mapping as "key.entry").</summary>
+        private void Remember(SourceSpan owner, YamlMappingNode map)
+        {
+            foreach (var (k, v) in map.Children)
+            {
+                if (k is not YamlScalarNode { Value: { } key }) continue;
+                _positions[(owner, key)] = v.Span();
+                if (v is not YamlMappingNode inner) continue;
+                foreach (var (ik, iv) in inner.Children)
+                {
+                    if (ik is YamlScalarNode { Value: { } innerKey }) _positions[(owner, $"{key}.{innerKey}")] = iv.Span();
+                }
+            }
+        }
+
         private void Error(SourceSpan at, string code, string message) =>
             diagnostics.Add(new Diagnostic(path, at, Severity.Error, code, message));
 
@@ -116,6 +134,10 @@ public static class JourneyParser
             var goal = root.Get("goal") as YamlMappingNode;
             var exits = root.Get("exit") as YamlSequenceNode;
             var steps = (YamlSequenceNode)root.Get("steps")!;
+            Remember(entry.Span(), entry);
+            if (goal is not null) Remember(goal.Span(), goal);
+            foreach (var exit in exits?.Children.OfType<YamlMappingNode>() ?? []) Remember(exit.Span(), exit);
+            var parsedSteps = steps.Children.OfType<YamlMappingNode>().Select(Step).OfType<Step>().ToImmutableArray();
             return new JourneyDefinition
             {
                 Name = root.Scalar("journey")!,
@@ -126,7 +148,8 @@ public static class JourneyParser
                 Entry = Entry(entry),
                 Goal = goal is null ? null : new GoalSpec(goal.Scalar("event")!, DurationAt(goal, "within") ?? TimeSpan.FromDays(1), goal.Scalar("condition"), goal.Span()),
                 Exits = exits is null ? [] : [.. exits.Children.OfType<YamlMappingNode>().Select(e => new ExitSpec(e.Scalar("event")!, e.Scalar("condition"), e.Span()))],
-                Steps = [.. steps.Children.OfType<YamlMappingNode>().Select(Step).OfType<Step>()],
+                Steps = parsedSteps,
+                ValuePositions = _positions.ToImmutable(),
                 Path = path,
                 At = root.Span(),
             };
@@ -180,6 +203,7 @@ public static class JourneyParser
             var kind = kinds[0];
             var value = node.Get(kind)!;
             var map = value as YamlMappingNode ?? new YamlMappingNode();
+            Remember(node.KeySpan(kind), map);
             Step? step = kind switch
             {
                 "send" => Send(map),

@@ -67,7 +67,7 @@ public static partial class JourneyValidator
 
                     break;
                 case WaitStep wait:
-                    Expression(wait.DaysExpression, wait.KindAt);
+                    Expression(wait.DaysExpression, journey.ValueAt(wait.KindAt, "days"));
                     if (wait.Duration is null && wait.DaysExpression is null)
                     {
                         Add(wait.KindAt, Severity.Error, DiagnosticCodes.BadDuration, "a wait needs a duration or 'days'");
@@ -75,11 +75,11 @@ public static partial class JourneyValidator
 
                     break;
                 case WaitUntilStep until:
-                    Expression(until.DateExpression, until.KindAt);
+                    Expression(until.DateExpression, journey.ValueAt(until.KindAt, "date"));
                     break;
                 case WaitForStep waitFor:
-                    Expression(waitFor.Condition, waitFor.KindAt);
-                    foreach (var (_, expression) in waitFor.Match) Expression(expression, waitFor.KindAt);
+                    Expression(waitFor.Condition, journey.ValueAt(waitFor.KindAt, "condition"));
+                    foreach (var (field, expression) in waitFor.Match) Expression(expression, journey.ValueAt(waitFor.KindAt, $"match.{field}"));
                     break;
                 case BranchStep branch:
                     for (var i = 0; i < branch.Cases.Length; i++)
@@ -117,21 +117,21 @@ public static partial class JourneyValidator
 
                     break;
                 case AwardPointsStep points when !long.TryParse(points.Points, out _):
-                    Expression(points.Points, points.KindAt);
+                    Expression(points.Points, journey.ValueAt(points.KindAt, "points"));
                     break;
                 case SetAttributeStep attribute:
-                    Expression(attribute.Value, attribute.KindAt);
+                    Expression(attribute.Value, journey.ValueAt(attribute.KindAt, "value"));
                     break;
                 case ReferralRewardStep reward:
-                    Expression(reward.HoldWhen, reward.KindAt);
+                    Expression(reward.HoldWhen, journey.ValueAt(reward.KindAt, "hold_when"));
                     break;
             }
         }
 
-        Expression(journey.Entry.Condition, journey.Entry.At);
-        Expression(journey.Entry.Segment, journey.Entry.At);
-        if (journey.Goal is not null) Expression(journey.Goal.Condition, journey.Goal.At);
-        foreach (var exit in journey.Exits) Expression(exit.Condition, exit.At);
+        Expression(journey.Entry.Condition, journey.ValueAt(journey.Entry.At, "condition"));
+        Expression(journey.Entry.Segment, journey.ValueAt(journey.Entry.At, "segment"));
+        if (journey.Goal is not null) Expression(journey.Goal.Condition, journey.ValueAt(journey.Goal.At, "condition"));
+        foreach (var exit in journey.Exits) Expression(exit.Condition, journey.ValueAt(exit.At, "condition"));
 
         CheckTemplates(journey, templateList, saveAs, d);
         return d;
@@ -142,17 +142,20 @@ public static partial class JourneyValidator
             var error = TemplateSandbox.ParseError(text, expression: true);
             if (error is not null)
             {
-                Add(at, Severity.Error, DiagnosticCodes.BadExpression, $"'{text}' is not a valid expression: {error}");
+                Add(at, Severity.Error, DiagnosticCodes.BadExpression, $"'{Shorten(text)}' is not a valid expression: {Shorten(error, 300)}");
                 return;
             }
 
             // A typo in a condition reads as empty, so the condition is silently false: refuse it.
             foreach (var unknown in NameCheck.Find(text, expression: true, checkRoots: true, saveAs))
             {
-                Add(at, Severity.Error, unknown.IsOperator ? DiagnosticCodes.BadExpression : DiagnosticCodes.UnknownName, $"in '{text}': {unknown.Message}");
+                Add(at, Severity.Error, unknown.IsOperator ? DiagnosticCodes.BadExpression : DiagnosticCodes.UnknownName, $"in '{Shorten(text)}': {unknown.Message}");
             }
         }
     }
+
+    /// <summary>Long text (a hostile 40 KB condition) is quoted by its start, so one diagnostic stays one readable line.</summary>
+    private static string Shorten(string text, int max = 120) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
 
     private static void CheckReachability(JourneyDefinition journey, List<Diagnostic> d)
     {
