@@ -1,4 +1,5 @@
 using PrivateFlows.Workflows.Language;
+using PrivateFlows.Workflows.Templates;
 using PrivateFlows.Workflows.Tests.Support;
 
 namespace PrivateFlows.Workflows.Tests.Fuzzing;
@@ -20,6 +21,17 @@ public class FuzzRegressionTests
 
         problem.Should().BeNull();
         result!.Diagnostics.Should().NotBeEmpty("every regression input is a broken journey");
+    }
+
+    [Fact]
+    public void Load_TemplateCutOffInsideAnExpression_ReportedAtItsEndNotAtLine0()
+    {
+        var yaml = "journey: x\nentry:\n  event: customer.registered\nsteps:\n  - id: a\n    send: { channel: sms, template: cut }\n";
+        TemplateSource[] templates = [new("cut", "zh-CN", "你好\n券码{{ vars.coupon_code +", "templates/cut.zh-CN.sbn"), new("cut", "en", "Hi", "templates/cut.en.sbn")];
+
+        var d = JourneyLoader.Load("x.yaml", yaml, templates).Diagnostics.Should().ContainSingle(x => x.Path == "templates/cut.zh-CN.sbn").Subject;
+
+        (d.At.Line, d.At.Column).Should().Be((2, 24), "one past the end of the text, where an expression is missing");
     }
 
     [Fact]

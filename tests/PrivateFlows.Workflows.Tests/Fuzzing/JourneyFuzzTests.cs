@@ -75,6 +75,7 @@ public class JourneyFuzzTests(ITestOutputHelper output)
         if (elapsed > TimePerInput) return $"took {elapsed.TotalMilliseconds:0} ms";
         var bytes = GC.GetAllocatedBytesForCurrentThread() - allocated;
         if (bytes > BytesPerInput) return $"allocated {bytes / 1024 / 1024} MB";
+        if (result.Journeys.Count == 0 && !result.HasErrors) return "neither loaded nor refused with an error";
         foreach (var d in result.Diagnostics)
         {
             var text = d.Path == "fuzz.yaml" ? input.Yaml : input.Templates.FirstOrDefault(t => t.Path == d.Path || $"templates/{t.Name}.{t.Locale}.sbn" == d.Path)?.Text;

@@ -36,9 +36,16 @@ public static class JourneyLoader
     }
 
     /// <summary>Parses and validates YAML text with the given templates (used by publish over HTTP).</summary>
-    public static LoadResult Load(string path, string yaml, IEnumerable<TemplateSource> templates)
+    public static LoadResult Load(string path, string yaml, IEnumerable<TemplateSource> templates) =>
+        Load(path, yaml, templates, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="Load(string, string, IEnumerable{TemplateSource})"/>; reading the YAML stops with a PF0017 diagnostic
+    /// when <paramref name="cancellation"/> fires (e.g. the HTTP request is aborted) or after <see cref="JourneyLimits.TimeLimit"/>.
+    /// </summary>
+    public static LoadResult Load(string path, string yaml, IEnumerable<TemplateSource> templates, CancellationToken cancellation)
     {
-        var (definition, diagnostics) = JourneyParser.Parse(path, yaml);
+        var (definition, diagnostics) = JourneyParser.Parse(path, yaml, cancellation);
         if (definition is null || diagnostics.Any(d => d.IsError)) return new LoadResult([], diagnostics);
         var list = templates.ToList();
         var all = diagnostics.Concat(JourneyValidator.Validate(definition, list)).ToList();

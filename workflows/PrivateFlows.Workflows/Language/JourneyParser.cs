@@ -48,7 +48,7 @@ public static class JourneyParser
         // Before anything recursive walks the tree: a deep or alias-bomb document would exhaust the stack or memory.
         if (YamlPrecheck.Check(yaml, cancellation) is { } limit)
         {
-            diagnostics.Add(new Diagnostic(path, YamlSyntaxHint.Clamp(yaml, limit.At), Severity.Error, DiagnosticCodes.OverLimit, limit.Message));
+            diagnostics.Add(new Diagnostic(path, TextLines.Clamp(yaml, limit.At), Severity.Error, DiagnosticCodes.OverLimit, limit.Message));
             return (null, diagnostics);
         }
 
@@ -75,7 +75,7 @@ public static class JourneyParser
         {
             // YamlDotNet sometimes fails without a position (e.g. an unclosed '[' followed by block content), or with
             // "the current event is of an unsupported type" on some broken anchor placements (found by the fuzzer).
-            diagnostics.Add(new Diagnostic(path, YamlSyntaxHint.Clamp(yaml, LastToken(yaml)), Severity.Error, DiagnosticCodes.YamlSyntax, "the YAML cannot be read from here on (an unclosed '[' or '{'?)"));
+            diagnostics.Add(new Diagnostic(path, TextLines.Clamp(yaml, LastToken(yaml)), Severity.Error, DiagnosticCodes.YamlSyntax, "the YAML cannot be read from here on (an unclosed '[' or '{'?)"));
             return (null, diagnostics);
         }
 

@@ -235,6 +235,9 @@ public static partial class JourneyValidator
         {
             var path = string.IsNullOrEmpty(template.Path) ? $"templates/{template.Name}.{template.Locale}.sbn" : template.Path;
             var (subject, body, offset) = FrontMatter.Split(template.Text);
+            // Scriban places an error at the end of input at line 0: keep every position inside the file.
+            void AddAt(SourceSpan at, Severity severity, string code, string message) =>
+                d.Add(new Diagnostic(path, TextLines.Clamp(template.Text, at), severity, code, message));
             foreach (var (text, lineOffset) in new[] { (subject, 1), (body, offset) })
             {
                 if (text is null) continue;
@@ -243,8 +246,10 @@ public static partial class JourneyValidator
                 {
                     // Scriban's message text carries no position; its parser messages do (0-based).
                     var first = Scriban.Template.Parse(text).Messages.FirstOrDefault(m => m.Type == Scriban.Parsing.ParserMessageType.Error);
-                    var at = first is null ? new SourceSpan(1 + lineOffset, 1) : new SourceSpan(first.Span.Start.Line + 1 + lineOffset, first.Span.Start.Column + 1);
-                    d.Add(new Diagnostic(path, at, Severity.Error, DiagnosticCodes.BadExpression, $"template does not parse: {parseError}"));
+                    var at = first is null ? new SourceSpan(1 + lineOffset, 1)
+                        : first.Span.Start.Line < 0 ? SourceSpan.None // at the end of input
+                        : new SourceSpan(first.Span.Start.Line + 1 + lineOffset, first.Span.Start.Column + 1);
+                    AddAt(at, Severity.Error, DiagnosticCodes.BadExpression, $"template does not parse: {parseError}");
                     continue;
                 }
 
@@ -263,22 +268,22 @@ public static partial class JourneyValidator
                     // The sample model has no event data, so a runtime error here may just be data that only real
                     // events carry: warn (the send faults visibly and can be retried) rather than refuse the journey.
                     var isLimit = runtime.OriginalMessage.Contains("limit", StringComparison.OrdinalIgnoreCase);
-                    d.Add(new Diagnostic(path, at, isLimit ? Severity.Error : Severity.Warning, isUnknown ? DiagnosticCodes.UnknownVariable : DiagnosticCodes.BadExpression,
+                    AddAt(at, isLimit ? Severity.Error : Severity.Warning, isUnknown ? DiagnosticCodes.UnknownVariable : DiagnosticCodes.BadExpression,
                         isUnknown ? $"{runtime.OriginalMessage}; it renders as empty"
                         : isLimit ? runtime.OriginalMessage
-                        : $"{runtime.OriginalMessage} with sample data; guard it (e.g. ?. or ??) if the field can be missing"));
+                        : $"{runtime.OriginalMessage} with sample data; guard it (e.g. ?. or ??) if the field can be missing");
                 }
                 catch (TemplateException e)
                 {
-                    d.Add(new Diagnostic(path, new SourceSpan(1 + lineOffset, 1), Severity.Error, DiagnosticCodes.BadExpression, e.Message));
+                    AddAt(new SourceSpan(1 + lineOffset, 1), Severity.Error, DiagnosticCodes.BadExpression, e.Message);
                 }
 
                 // A misspelt member renders as empty without any runtime error: name it (a warning, as for unknown variables).
                 foreach (var unknown in NameCheck.Find(text, expression: false, checkRoots: false, saveAs))
                 {
                     var at = new SourceSpan(unknown.Line + lineOffset, unknown.Column);
-                    if (d.Any(x => x.Path == path && x.At == at)) continue;
-                    d.Add(new Diagnostic(path, at, Severity.Warning, DiagnosticCodes.UnknownVariable, $"{unknown.Message}; it renders as empty"));
+                    if (d.Any(x => x.Path == path && x.At == TextLines.Clamp(template.Text, at))) continue;
+                    AddAt(at, Severity.Warning, DiagnosticCodes.UnknownVariable, $"{unknown.Message}; it renders as empty");
                 }
             }
         }

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using YamlDotNet.Core;
 
 namespace PrivateFlows.Workflows.Language;
@@ -8,32 +7,19 @@ namespace PrivateFlows.Workflows.Language;
 /// or a mis-indented line where it gave up (often the end of the line above) in its own terms; the text itself
 /// shows where the problem is.
 /// </summary>
-internal static partial class YamlSyntaxHint
+internal static class YamlSyntaxHint
 {
     public static (SourceSpan At, string Message) Explain(string yaml, YamlException e)
     {
         var (at, message) = Describe(yaml, e);
-        return (Clamp(yaml, at), message);
-    }
-
-    /// <summary>
-    /// A position inside the text: YamlDotNet reports an error at the end of input on the line after the last one
-    /// (when the file does not end with a newline), which an editor cannot show.
-    /// </summary>
-    public static SourceSpan Clamp(string yaml, SourceSpan at)
-    {
-        var lines = Lines(yaml);
-        var line = Math.Clamp(at.Line, 1, lines.Length);
-        var text = lines[line - 1];
-        var column = line < at.Line ? text.Length + 1 : Math.Clamp(at.Column, 1, text.Length + 1);
-        return new SourceSpan(line, column);
+        return (TextLines.Clamp(yaml, at), message);
     }
 
     private static (SourceSpan At, string Message) Describe(string yaml, YamlException e)
     {
         var raw = e.InnerException?.Message ?? e.Message;
         var reported = new SourceSpan((int)e.Start.Line, (int)e.Start.Column);
-        var lines = Lines(yaml);
+        var lines = TextLines.Split(yaml);
 
         // A tab anywhere in a line's indentation: the parser trips over it at the line before or at the tab itself.
         for (var i = Math.Max(0, reported.Line - 1); i < Math.Min(lines.Length, reported.Line + 1); i++)
@@ -68,12 +54,6 @@ internal static partial class YamlSyntaxHint
 
         return (reported, raw);
     }
-
-    /// <summary>The lines as YamlDotNet counts them: \r\n, \r, \n, NEL, LS and PS each end a line.</summary>
-    public static string[] Lines(string yaml) => LineBreak().Split(yaml);
-
-    [GeneratedRegex("\r\n|[\r\n\u0085\u2028\u2029]")]
-    private static partial Regex LineBreak();
 
     private static bool IsIndentationError(string raw) =>
         raw.Contains("invalid mapping", StringComparison.OrdinalIgnoreCase)
