@@ -34,6 +34,20 @@ public class FuzzRegressionTests
         (d.At.Line, d.At.Column).Should().Be((2, 24), "one past the end of the text, where an expression is missing");
     }
 
+    [Theory]
+    [InlineData("P99999999D", "is not a duration")]
+    [InlineData("99999999999999999999d", "is not a duration")]
+    [InlineData("3661d", "longer than 3660 days")]
+    public void Load_HugeTimeout_PF0009NotAnOverflow(string timeout, string message)
+    {
+        var yaml = $"journey: x\nentry:\n  event: customer.registered\nsteps:\n  - id: a\n    wait_for: {{ event: order.completed, timeout: {timeout}, on_timeout: a }}\n";
+
+        var d = JourneyLoader.Load("x.yaml", yaml, []).Diagnostics.Should().ContainSingle(x => x.Code == DiagnosticCodes.BadDuration).Subject;
+
+        d.Message.Should().Contain(message);
+        d.At.Line.Should().Be(6);
+    }
+
     [Fact]
     public void Load_ErrorAtTheEndOfAFileWithoutFinalNewline_ReportedOnTheLastLine()
     {

@@ -35,8 +35,10 @@ public class JourneyFuzzTests(ITestOutputHelper output)
         var loaded = 0;
         var slowest = TimeSpan.Zero;
         var total = Stopwatch.StartNew();
+        var ran = 0;
         for (var i = 0; i < iterations && failures.Count < 5; i++)
         {
+            ran++;
             var input = mutator.Next();
             var problem = Check(input, out var result, out var elapsed);
             slowest = elapsed > slowest ? elapsed : slowest;
@@ -51,8 +53,8 @@ public class JourneyFuzzTests(ITestOutputHelper output)
             loaded += result.Journeys.Count;
         }
 
-        output.WriteLine($"{iterations} inputs (seed {seed}) in {total.Elapsed.TotalSeconds:0.0} s: {loaded} loaded, {diagnostics} diagnostics, slowest {slowest.TotalMilliseconds:0} ms");
-        failures.Should().BeEmpty("failing inputs are kept in the temp folder as privateflows-fuzz-<seed>-<n>.yaml");
+        output.WriteLine($"{ran} of {iterations} inputs (seed {seed}) in {total.Elapsed.TotalSeconds:0.0} s: {loaded} loaded, {diagnostics} diagnostics, slowest {slowest.TotalMilliseconds:0} ms");
+        failures.Should().BeEmpty($"the inputs are kept in the temp folder as privateflows-fuzz-<seed>-<n>.yaml (the run stops at 5 failures):{Environment.NewLine}{string.Join(Environment.NewLine, failures)}");
     }
 
     /// <summary>Null when the input is handled well; else what went wrong.</summary>

@@ -56,7 +56,7 @@ public class HostileInputTests
 
         var d = Single(JourneyLoader.Load("bomb.yaml", yaml.ToString(), []), DiagnosticCodes.OverLimit);
 
-        d.Message.Should().Contain("aliases");
+        d.Message.Should().Contain("alias (*name)");
         d.At.Line.Should().BeInRange(8, 13);
     }
 

@@ -15,6 +15,9 @@ public static class JourneyLimits
     /// <summary>Nodes in the document with every alias expanded (an alias bomb is small text that expands to billions).</summary>
     public const int MaxNodes = 20_000;
 
+    /// <summary>The longest wait, timeout, window or re-entry delay: longer ones are typos, and would overflow dates.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(3660);
+
     /// <summary>Reading and checking one journey's YAML (not its templates, which have their own limits).</summary>
     public static readonly TimeSpan TimeLimit = TimeSpan.FromSeconds(2);
 }

@@ -169,7 +169,7 @@ public static class JourneyParser
             {
                 if (text == "once") reentry = ReentryPolicy.Once;
                 else if (text == "always") reentry = ReentryPolicy.Always;
-                else if (text.StartsWith("after ", StringComparison.Ordinal) && Duration.TryParse(text[6..], out var after)) reentry = new ReentryPolicy(ReentryKind.After, after);
+                else if (text.StartsWith("after ", StringComparison.Ordinal) && Duration.TryParse(text[6..], out var after) && after <= JourneyLimits.MaxDuration) reentry = new ReentryPolicy(ReentryKind.After, after);
                 else Error(entry.Get("reentry")!.Span(), DiagnosticCodes.BadReentry, $"re-entry must be 'once', 'always' or 'after <duration>' (e.g. 'after 30d'), not '{text}'");
             }
 
@@ -180,10 +180,15 @@ public static class JourneyParser
         {
             var text = map.Scalar(key);
             if (text is null) return null;
-            if (Duration.TryParse(text, out var value)) return value;
-            Error(map.Get(key)!.Span(), DiagnosticCodes.BadDuration, $"'{text}' is not a duration (use e.g. 30m, 12h, 3d, 2w or P3D)");
+            if (Duration.TryParse(text, out var value) && value <= JourneyLimits.MaxDuration) return value;
+            Error(map.Get(key)!.Span(), DiagnosticCodes.BadDuration, NotADuration(text));
             return null;
         }
+
+        private static string NotADuration(string? text) =>
+            Duration.TryParse(text, out _)
+                ? $"'{text}' is longer than {JourneyLimits.MaxDuration.TotalDays:0} days (about 10 years)"
+                : $"'{text}' is not a duration (use e.g. 30m, 12h, 3d, 2w or P3D)";
 
         private static readonly string[] Kinds =
             ["send", "wait", "wait_until", "wait_for", "branch", "split", "award_points", "issue_coupon", "tag", "untag", "set_attribute", "webhook", "referral_reward", "end"];
@@ -259,8 +264,8 @@ public static class JourneyParser
             {
                 if (v is YamlScalarNode s)
                 {
-                    if (Duration.TryParse(s.Value, out var d)) return new WaitStep { Id = id, Duration = d };
-                    Error(s.Span(), DiagnosticCodes.BadDuration, $"'{s.Value}' is not a duration (use e.g. 30m, 12h, 3d, 2w or P3D)");
+                    if (Duration.TryParse(s.Value, out var d) && d <= JourneyLimits.MaxDuration) return new WaitStep { Id = id, Duration = d };
+                    Error(s.Span(), DiagnosticCodes.BadDuration, NotADuration(s.Value));
                     return new WaitStep { Id = id, Duration = TimeSpan.FromDays(1) };
                 }
 

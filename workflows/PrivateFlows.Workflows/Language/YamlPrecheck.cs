@@ -63,7 +63,7 @@ internal static class YamlPrecheck
 
                 if (nodes > JourneyLimits.MaxNodes)
                 {
-                    return (at, $"the journey has more than {JourneyLimits.MaxNodes:N0} values once its aliases (*name) are expanded; write the values out or use fewer aliases");
+                    return (at, $"the journey has more than {JourneyLimits.MaxNodes:N0} values, counting what each alias (*name) stands for; a journey needs far fewer");
                 }
             }
         }
