@@ -127,7 +127,9 @@ public sealed class JourneyMutator(IReadOnlyList<string> journeys, IReadOnlyList
                 });
                 return "change type";
             default:
-                if (parent is YamlMappingNode m) m.Children[new YamlScalarNode(BoundaryScalars[_random.Next(BoundaryScalars.Length)] + "_k")] = new YamlScalarNode("1");
+                // Now and then a list as the key ("? [k]: 1"), which is valid YAML but never a journey property.
+                YamlNode key = _random.Next(10) == 0 ? new YamlSequenceNode(new YamlScalarNode("k")) : new YamlScalarNode(BoundaryScalars[_random.Next(BoundaryScalars.Length)] + "_k");
+                if (parent is YamlMappingNode m) m.Children[key] = new YamlScalarNode("1");
                 return "add key";
         }
     }
