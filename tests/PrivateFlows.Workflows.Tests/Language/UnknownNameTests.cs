@@ -46,6 +46,30 @@ public class UnknownNameTests
     }
 
     [Fact]
+    public void LoadPublished_ConditionWithMisspeltMember_StillLoadsWithAWarning()
+    {
+        // A version published before the check existed must keep loading when the host restarts.
+        var yaml = """
+            journey: typo
+            entry:
+              event: customer.registered
+            steps:
+              - id: check
+                branch:
+                  - when: "customer.order.count >> 0"
+                    next: done
+                  - else: done
+              - id: done
+                end: completed
+            """;
+
+        var result = JourneyLoader.LoadPublished(Path, yaml, Templates);
+
+        result.Journeys.Should().ContainSingle(All(result));
+        result.Diagnostics.Where(x => x.Code is DiagnosticCodes.UnknownName or DiagnosticCodes.BadExpression).Should().HaveCount(2).And.OnlyContain(x => x.Severity == Severity.Warning);
+    }
+
+    [Fact]
     public void Load_ConditionWithAbbreviatedMemberAndShift_BothReported()
     {
         var result = Branch("customer.orders.cnt >> 0");

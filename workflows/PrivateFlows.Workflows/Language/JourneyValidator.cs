@@ -10,7 +10,14 @@ public static partial class JourneyValidator
     /// <summary>Locales every built-in and marketer journey is expected to carry.</summary>
     public static readonly IReadOnlyList<string> ExpectedLocales = ["zh-CN", "en"];
 
-    public static IReadOnlyList<Diagnostic> Validate(JourneyDefinition journey, IEnumerable<TemplateSource> templates)
+    public static IReadOnlyList<Diagnostic> Validate(JourneyDefinition journey, IEnumerable<TemplateSource> templates) =>
+        Validate(journey, templates, unknownNamesAreErrors: true);
+
+    /// <summary>
+    /// With <paramref name="unknownNamesAreErrors"/> false, unknown names and bit shifts in conditions (PF0018, and PF0010
+    /// for '&gt;&gt;') are warnings: for versions published before these checks existed, which must keep loading.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Validate(JourneyDefinition journey, IEnumerable<TemplateSource> templates, bool unknownNamesAreErrors)
     {
         var d = new List<Diagnostic>();
         var path = journey.Path;
@@ -149,7 +156,7 @@ public static partial class JourneyValidator
             // A typo in a condition reads as empty, so the condition is silently false: refuse it.
             foreach (var unknown in NameCheck.Find(text, expression: true, checkRoots: true, saveAs))
             {
-                Add(at, Severity.Error, unknown.IsOperator ? DiagnosticCodes.BadExpression : DiagnosticCodes.UnknownName, $"in '{Shorten(text)}': {unknown.Message}");
+                Add(at, unknownNamesAreErrors ? Severity.Error : Severity.Warning, unknown.IsOperator ? DiagnosticCodes.BadExpression : DiagnosticCodes.UnknownName, $"in '{Shorten(text)}': {unknown.Message}");
             }
         }
     }
