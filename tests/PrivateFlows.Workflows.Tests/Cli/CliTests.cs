@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using PrivateFlows.Cli;
+using PrivateFlows.Cli.Commands;
 using PrivateFlows.Workflows.Language;
 using PrivateFlows.Workflows.Tests.Support;
 
@@ -125,7 +126,8 @@ public sealed class CliTests : IDisposable
         var run = Cli("simulate", RepoRoot.JourneyFile(BuiltIn.Onboarding), "--customer", Example("onboarding.customer.json"), "--events", Example("onboarding.events.jsonl"));
 
         run.Exit.Should().Be(0, run.Error);
-        run.Lines[0].Should().MatchRegex(@"^onboarding \([0-9a-f]{16}\) for cust-10001 — times in Asia/Shanghai$");
+        run.Lines[0].Should().MatchRegex(@"^onboarding version 1 \([0-9a-f]{16}\) for cust-10001 — times in Asia/Shanghai$", "the host labels a first version so");
+        run.Out.Should().MatchRegex(@"entered on customer.registered \(evt-onb-0001\), version 1 \([0-9a-f]{16}\)");
         run.Out.Should().Contain("2025-03-03 Mon 20:15  sent          welcome              app_push onboarding-welcome [zh-CN]: 林晓，欢迎加入小满生活会员！");
         run.Out.Should().MatchRegex(@"2025-03-04 Tue 20:15  sent          coupon-sms           sms onboarding-coupon \[zh-CN\]: 【广告】小满生活：林晓，送您一张20元新人首单券（券码FIRST20-[0-9A-F]{8}）");
         run.Out.Should().Contain("回复TD退订");
@@ -341,6 +343,95 @@ public sealed class CliTests : IDisposable
         run.Exit.Should().Be(1);
         run.Error.Should().Contain("is not a journey name");
         Directory.EnumerateFiles(_temp).Should().BeEmpty();
+    }
+
+    [Fact]
+    public void Simulate_MultiLineMessageBody_OneRowPerEntryWithLineBreaksFolded()
+    {
+        var path = WriteJourney("letter.yaml", """
+            journey: letter
+            entry:
+              event: customer.registered
+            steps:
+              - id: letter
+                send: { channel: email, template: letter, category: transactional }
+            """);
+        Directory.CreateDirectory(Path.Combine(_temp, "templates"));
+        File.WriteAllText(Path.Combine(_temp, "templates", "letter.zh-CN.sbn"), "亲爱的 {{ customer.name }}：\n第二行\r\n第三行\n");
+        File.WriteAllText(Path.Combine(_temp, "templates", "letter.en.sbn"), "Dear {{ customer.name }},\nline two\n");
+
+        var run = Cli("simulate", path, "--customer", Example("onboarding.customer.json"), "--events", Example("onboarding.events.jsonl"));
+
+        run.Exit.Should().Be(0, run.Error);
+        run.Lines.Skip(1).Should().OnlyContain(l => Regex.IsMatch(l, @"^\d{4}-\d{2}-\d{2} "), "every row of the table starts with its time");
+        run.Out.Should().Contain("亲爱的 林晓： ⏎ 第二行 ⏎ 第三行");
+    }
+
+    [Fact]
+    public void Render_CouponTemplate_TakesTheCouponFromTheJourneyThatSendsIt()
+    {
+        var run = Cli("render", "onboarding-coupon", "--customer", Example("onboarding.customer.json"), "--locale", "en", "--templates", RepoRoot.Templates);
+
+        run.Exit.Should().Be(0, run.Error);
+        run.Out.Should().MatchRegex(@"20.*FIRST20-SAMPLE00.*\d{4}-\d{2}-\d{2}", "amount and code of the onboarding journey's first-order-coupon step, expiry 7 days from today");
+        run.Error.Should().Contain("sample variables from journey 'onboarding': coupon from step 'first-order-coupon'").And.NotContain("rendered blank");
+    }
+
+    [Fact]
+    public void Render_WithoutAJourney_WarnsAboutEveryBlankValueAndTakesVar()
+    {
+        CopyTemplates(); // templates/ with no journey beside it
+
+        var run = Cli("render", "onboarding-coupon", "--customer", Example("onboarding.customer.json"), "--locale", "en", "--templates", Path.Combine(_temp, "templates"), "--var", "coupon_amount=30");
+
+        run.Exit.Should().Be(0, run.Error);
+        run.Out.Should().Contain("30");
+        var warnings = run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        warnings.Should().HaveCount(2, run.Error);
+        warnings.Should().OnlyContain(w => Regex.IsMatch(w, @"onboarding-coupon\.en\.sbn:\d+:\d+: warning: vars\.coupon_(code|expires) rendered blank; pass --var coupon_(code|expires)=<value>"));
+    }
+
+    [Fact]
+    public void Render_BadVar_Exit1()
+    {
+        var run = Cli("render", "onboarding-coupon", "--customer", Example("onboarding.customer.json"), "--templates", RepoRoot.Templates, "--var", "coupon_amount");
+
+        run.Exit.Should().Be(1);
+        run.Error.Should().Contain("use name=value");
+    }
+
+    [Fact]
+    public void New_IntoTheBuiltInJourneysFolder_RefusedUnlessForced()
+    {
+        var builtIn = Directory.CreateDirectory(Path.Combine(_temp, "workflows", "journeys")).FullName;
+
+        var refused = Cli("new", "spring-sale", "--output", builtIn);
+
+        refused.Exit.Should().Be(1);
+        refused.Error.Should().Contain("built-in journeys").And.Contain("--output");
+        Directory.EnumerateFileSystemEntries(builtIn).Should().BeEmpty();
+
+        var forced = Cli("new", "spring-sale", "--output", builtIn, "--force");
+        forced.Exit.Should().Be(0, forced.Error);
+        File.Exists(Path.Combine(builtIn, "spring-sale.yaml")).Should().BeTrue();
+    }
+
+    [Fact]
+    public void New_TellsWhereTheJourneyAndItsTemplatesWent()
+    {
+        var run = Cli("new", "spring-sale", "-o", _temp);
+
+        run.Exit.Should().Be(0, run.Error);
+        run.Lines[0].Should().Be($"created {Path.Combine(_temp, "spring-sale.yaml")}");
+        run.Lines[1].Should().Be($"templates in {Path.Combine(_temp, "templates")}");
+    }
+
+    [Fact]
+    public void New_WithoutAFolder_DefaultsToTheCurrentFolderNotTheBuiltIns()
+    {
+        var command = NewCommand.Create(new CliOutput(TextWriter.Null, TextWriter.Null));
+
+        command.Parse("spring-sale").GetValue<string>("--output").Should().Be(".");
     }
 
     [Fact]

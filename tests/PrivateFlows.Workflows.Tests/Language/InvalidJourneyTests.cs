@@ -63,7 +63,7 @@ public class InvalidJourneyTests
                  end: completed
             """);
 
-        ShouldReport(result, DiagnosticCodes.YamlSyntax, 6, 9);
+        ShouldReport(result, DiagnosticCodes.YamlSyntax, 6, 6).Message.Should().Contain("indented differently");
     }
 
     [Fact]

@@ -34,8 +34,11 @@ public static class SimulateCommand
         {
             var loaded = Directory.Exists(path) ? JourneyInput.LoadDirectory(path, output) : JourneyInput.LoadJourney(path, output) is { } one ? [one] : null;
             if (loaded is null) return 1;
-            journeys.AddRange(loaded);
+            // Labelled as the host labels a journey's first published version ("version 1 (<hash>)"), so the simulated
+            // history reads exactly like the host's.
+            journeys.AddRange(loaded.Select(j => j.Number > 0 ? j : j with { Number = 1 }));
         }
+
         CustomerProfile profile;
         IReadOnlyList<CustomerEvent> events;
         try
@@ -83,15 +86,19 @@ public static class SimulateCommand
         }
 
         var zone = profile.TimeZone;
-        output.Out.WriteLine($"{string.Join(", ", journeys.Select(j => $"{j.Name} ({j.Version})"))} for {profile.CustomerId} — times in {zone}");
+        output.Out.WriteLine($"{string.Join(", ", journeys.Select(j => $"{j.Name} version {j.Number} ({j.Version})"))} for {profile.CustomerId} — times in {zone}");
         var many = journeys.Count > 1;
         foreach (var t in result.Timeline)
         {
             var local = CustomerClock.ToLocal(t.Time, zone).ToString("yyyy-MM-dd ddd HH:mm", CultureInfo.InvariantCulture);
             var journey = many ? $"{t.Journey ?? "",-17} " : "";
-            output.Out.WriteLine($"{local}  {journey}{t.Kind,-13} {t.Step ?? "",-20} {t.Detail}");
+            output.Out.WriteLine($"{local}  {journey}{t.Kind,-13} {t.Step ?? "",-20} {OneLine(t.Detail)}");
         }
 
         return 0;
     }
+
+    /// <summary>One table row per entry: a multi-line message body is folded, its line breaks shown as ⏎.</summary>
+    internal static string OneLine(string? text) =>
+        text is null ? "" : text.ReplaceLineEndings("\n").TrimEnd('\n').Replace("\n", " ⏎ ", StringComparison.Ordinal);
 }

@@ -19,4 +19,6 @@ public static class DiagnosticCodes
     public const string StepKind = "PF0014";
     public const string BadTimeOfDay = "PF0015";
     public const string BranchElse = "PF0016";
+    public const string OverLimit = "PF0017";
+    public const string UnknownName = "PF0018";
 }

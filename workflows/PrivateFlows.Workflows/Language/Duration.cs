@@ -22,8 +22,9 @@ public static partial class Duration
                 value = XmlConvert.ToTimeSpan(text);
                 return value > TimeSpan.Zero;
             }
-            catch (FormatException)
+            catch (Exception e) when (e is FormatException or OverflowException)
             {
+                // P99999999D is well-formed but beyond TimeSpan (found by the fuzzer).
                 return false;
             }
         }

@@ -17,6 +17,13 @@ public sealed record JourneyDefinition
     public string Path { get; init; } = "";
     public SourceSpan At { get; init; }
 
+    /// <summary>Where option values start, by the position of the mapping (or step kind) that holds them and their key.</summary>
+    public ImmutableDictionary<(SourceSpan Owner, string Key), SourceSpan> ValuePositions { get; init; } =
+        ImmutableDictionary<(SourceSpan Owner, string Key), SourceSpan>.Empty;
+
+    /// <summary>Where the value of <paramref name="key"/> under <paramref name="owner"/> starts (the owner itself when unknown).</summary>
+    public SourceSpan ValueAt(SourceSpan owner, string key) => ValuePositions.TryGetValue((owner, key), out var at) ? at : owner;
+
     public Step? FindStep(string id) => Steps.FirstOrDefault(s => s.Id == id);
 
     /// <summary>The step that runs after <paramref name="step"/> when it names no <c>next</c>; null after the last step.</summary>

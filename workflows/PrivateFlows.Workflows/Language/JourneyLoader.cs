@@ -36,12 +36,30 @@ public static class JourneyLoader
     }
 
     /// <summary>Parses and validates YAML text with the given templates (used by publish over HTTP).</summary>
-    public static LoadResult Load(string path, string yaml, IEnumerable<TemplateSource> templates)
+    public static LoadResult Load(string path, string yaml, IEnumerable<TemplateSource> templates) =>
+        Load(path, yaml, templates, CancellationToken.None);
+
+    /// <summary>
+    /// As <see cref="Load(string, string, IEnumerable{TemplateSource})"/>; reading the YAML stops with a PF0017 diagnostic
+    /// when <paramref name="cancellation"/> fires (e.g. the HTTP request is aborted) or after <see cref="JourneyLimits.TimeLimit"/>.
+    /// </summary>
+    public static LoadResult Load(string path, string yaml, IEnumerable<TemplateSource> templates, CancellationToken cancellation) =>
+        Load(path, yaml, templates, unknownNamesAreErrors: true, cancellation);
+
+    /// <summary>
+    /// Reloads a version that was already published (e.g. the host's catalog at start-up): unknown names in conditions
+    /// are warnings rather than errors, because versions published before that check existed keep running as they did.
+    /// New content goes through <see cref="Load(string, string, IEnumerable{TemplateSource})"/>.
+    /// </summary>
+    public static LoadResult LoadPublished(string path, string yaml, IEnumerable<TemplateSource> templates) =>
+        Load(path, yaml, templates, unknownNamesAreErrors: false, CancellationToken.None);
+
+    private static LoadResult Load(string path, string yaml, IEnumerable<TemplateSource> templates, bool unknownNamesAreErrors, CancellationToken cancellation)
     {
-        var (definition, diagnostics) = JourneyParser.Parse(path, yaml);
+        var (definition, diagnostics) = JourneyParser.Parse(path, yaml, cancellation);
         if (definition is null || diagnostics.Any(d => d.IsError)) return new LoadResult([], diagnostics);
         var list = templates.ToList();
-        var all = diagnostics.Concat(JourneyValidator.Validate(definition, list)).ToList();
+        var all = diagnostics.Concat(JourneyValidator.Validate(definition, list, unknownNamesAreErrors)).ToList();
         if (all.Any(d => d.IsError)) return new LoadResult([], all);
         var used = definition.Steps.OfType<SendStep>().Select(s => s.Template).Append(MessageRenderer.MarketingPartial).ToHashSet(StringComparer.Ordinal);
         return new LoadResult([JourneyVersion.Create(definition, yaml, list.Where(t => used.Contains(t.Name)))], all);

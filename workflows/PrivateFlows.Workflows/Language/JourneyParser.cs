@@ -11,9 +11,47 @@ namespace PrivateFlows.Workflows.Language;
 /// </summary>
 public static class JourneyParser
 {
-    public static (JourneyDefinition? Journey, IReadOnlyList<Diagnostic> Diagnostics) Parse(string path, string yaml)
+    public static (JourneyDefinition? Journey, IReadOnlyList<Diagnostic> Diagnostics) Parse(string path, string yaml) =>
+        Parse(path, yaml, CancellationToken.None);
+
+    /// <summary>
+    /// Parses within <see cref="JourneyLimits"/>: input over a limit, or that takes longer than
+    /// <see cref="JourneyLimits.TimeLimit"/> or until <paramref name="cancellation"/>, is refused with a diagnostic.
+    /// </summary>
+    public static (JourneyDefinition? Journey, IReadOnlyList<Diagnostic> Diagnostics) Parse(string path, string yaml, CancellationToken cancellation)
     {
+        ArgumentNullException.ThrowIfNull(yaml);
         var diagnostics = new List<Diagnostic>();
+        if (yaml.Length > JourneyLimits.MaxCharacters)
+        {
+            diagnostics.Add(new Diagnostic(path, new SourceSpan(1, 1), Severity.Error, DiagnosticCodes.OverLimit, $"the journey file has {yaml.Length:N0} characters; at most {JourneyLimits.MaxCharacters:N0} are read"));
+            return (null, diagnostics);
+        }
+
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        budget.CancelAfter(JourneyLimits.TimeLimit);
+        try
+        {
+            return ParseWithin(path, yaml, diagnostics, budget.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            diagnostics.Add(new Diagnostic(path, new SourceSpan(1, 1), Severity.Error, DiagnosticCodes.OverLimit, cancellation.IsCancellationRequested
+                ? "reading the journey was cancelled"
+                : $"reading the journey took longer than {JourneyLimits.TimeLimit.TotalSeconds:0} s"));
+            return (null, diagnostics);
+        }
+    }
+
+    private static (JourneyDefinition? Journey, IReadOnlyList<Diagnostic> Diagnostics) ParseWithin(string path, string yaml, List<Diagnostic> diagnostics, CancellationToken cancellation)
+    {
+        // Before anything recursive walks the tree: a deep or alias-bomb document would exhaust the stack or memory.
+        if (YamlPrecheck.Check(yaml, cancellation) is { } limit)
+        {
+            diagnostics.Add(new Diagnostic(path, TextLines.Clamp(yaml, limit.At), Severity.Error, DiagnosticCodes.OverLimit, limit.Message));
+            return (null, diagnostics);
+        }
+
         YamlMappingNode root;
         try
         {
@@ -29,18 +67,20 @@ public static class JourneyParser
         }
         catch (YamlException e)
         {
-            var message = e.InnerException?.Message ?? e.Message;
-            diagnostics.Add(new Diagnostic(path, new SourceSpan((int)e.Start.Line, (int)e.Start.Column), Severity.Error, DiagnosticCodes.YamlSyntax, message));
+            var (at, message) = YamlSyntaxHint.Explain(yaml, e);
+            diagnostics.Add(new Diagnostic(path, at, Severity.Error, DiagnosticCodes.YamlSyntax, message));
             return (null, diagnostics);
         }
-        catch (InvalidOperationException)
+        catch (Exception e) when (e is InvalidOperationException or ArgumentException)
         {
-            // YamlDotNet sometimes fails without a position (e.g. an unclosed '[' followed by block content).
-            diagnostics.Add(new Diagnostic(path, LastToken(yaml), Severity.Error, DiagnosticCodes.YamlSyntax, "the YAML cannot be read from here on (an unclosed '[' or '{'?)"));
+            // YamlDotNet sometimes fails without a position (e.g. an unclosed '[' followed by block content), or with
+            // "the current event is of an unsupported type" on some broken anchor placements (found by the fuzzer).
+            diagnostics.Add(new Diagnostic(path, TextLines.Clamp(yaml, LastToken(yaml)), Severity.Error, DiagnosticCodes.YamlSyntax, "the YAML cannot be read from here on (an unclosed '[' or '{'?)"));
             return (null, diagnostics);
         }
 
-        diagnostics.AddRange(JourneySchema.Validate(path, root));
+        cancellation.ThrowIfCancellationRequested();
+        diagnostics.AddRange(JourneySchema.Validate(path, root, cancellation));
         if (diagnostics.Count > 0) return (null, diagnostics);
 
         var builder = new Builder(path, diagnostics);
@@ -67,6 +107,24 @@ public static class JourneyParser
 
     private sealed class Builder(string path, List<Diagnostic> diagnostics)
     {
+        private readonly ImmutableDictionary<(SourceSpan Owner, string Key), SourceSpan>.Builder _positions =
+            ImmutableDictionary.CreateBuilder<(SourceSpan Owner, string Key), SourceSpan>();
+
+        /// <summary>Remembers where each scalar option of <paramref name="map"/> starts (and each entry of a nested mapping as "key.entry").</summary>
+        private void Remember(SourceSpan owner, YamlMappingNode map)
+        {
+            foreach (var (k, v) in map.Children)
+            {
+                if (k is not YamlScalarNode { Value: { } key }) continue;
+                _positions[(owner, key)] = v.Span();
+                if (v is not YamlMappingNode inner) continue;
+                foreach (var (ik, iv) in inner.Children)
+                {
+                    if (ik is YamlScalarNode { Value: { } innerKey }) _positions[(owner, $"{key}.{innerKey}")] = iv.Span();
+                }
+            }
+        }
+
         private void Error(SourceSpan at, string code, string message) =>
             diagnostics.Add(new Diagnostic(path, at, Severity.Error, code, message));
 
@@ -76,6 +134,10 @@ public static class JourneyParser
             var goal = root.Get("goal") as YamlMappingNode;
             var exits = root.Get("exit") as YamlSequenceNode;
             var steps = (YamlSequenceNode)root.Get("steps")!;
+            Remember(entry.Span(), entry);
+            if (goal is not null) Remember(goal.Span(), goal);
+            foreach (var exit in exits?.Children.OfType<YamlMappingNode>() ?? []) Remember(exit.Span(), exit);
+            var parsedSteps = steps.Children.OfType<YamlMappingNode>().Select(Step).OfType<Step>().ToImmutableArray();
             return new JourneyDefinition
             {
                 Name = root.Scalar("journey")!,
@@ -86,7 +148,8 @@ public static class JourneyParser
                 Entry = Entry(entry),
                 Goal = goal is null ? null : new GoalSpec(goal.Scalar("event")!, DurationAt(goal, "within") ?? TimeSpan.FromDays(1), goal.Scalar("condition"), goal.Span()),
                 Exits = exits is null ? [] : [.. exits.Children.OfType<YamlMappingNode>().Select(e => new ExitSpec(e.Scalar("event")!, e.Scalar("condition"), e.Span()))],
-                Steps = [.. steps.Children.OfType<YamlMappingNode>().Select(Step).OfType<Step>()],
+                Steps = parsedSteps,
+                ValuePositions = _positions.ToImmutable(),
                 Path = path,
                 At = root.Span(),
             };
@@ -106,7 +169,7 @@ public static class JourneyParser
             {
                 if (text == "once") reentry = ReentryPolicy.Once;
                 else if (text == "always") reentry = ReentryPolicy.Always;
-                else if (text.StartsWith("after ", StringComparison.Ordinal) && Duration.TryParse(text[6..], out var after)) reentry = new ReentryPolicy(ReentryKind.After, after);
+                else if (text.StartsWith("after ", StringComparison.Ordinal) && Duration.TryParse(text[6..], out var after) && after <= JourneyLimits.MaxDuration) reentry = new ReentryPolicy(ReentryKind.After, after);
                 else Error(entry.Get("reentry")!.Span(), DiagnosticCodes.BadReentry, $"re-entry must be 'once', 'always' or 'after <duration>' (e.g. 'after 30d'), not '{text}'");
             }
 
@@ -117,10 +180,15 @@ public static class JourneyParser
         {
             var text = map.Scalar(key);
             if (text is null) return null;
-            if (Duration.TryParse(text, out var value)) return value;
-            Error(map.Get(key)!.Span(), DiagnosticCodes.BadDuration, $"'{text}' is not a duration (use e.g. 30m, 12h, 3d, 2w or P3D)");
+            if (Duration.TryParse(text, out var value) && value <= JourneyLimits.MaxDuration) return value;
+            Error(map.Get(key)!.Span(), DiagnosticCodes.BadDuration, NotADuration(text));
             return null;
         }
+
+        private static string NotADuration(string? text) =>
+            Duration.TryParse(text, out _)
+                ? $"'{text}' is longer than {JourneyLimits.MaxDuration.TotalDays:0} days (about 10 years)"
+                : $"'{text}' is not a duration (use e.g. 30m, 12h, 3d, 2w or P3D)";
 
         private static readonly string[] Kinds =
             ["send", "wait", "wait_until", "wait_for", "branch", "split", "award_points", "issue_coupon", "tag", "untag", "set_attribute", "webhook", "referral_reward", "end"];
@@ -140,6 +208,7 @@ public static class JourneyParser
             var kind = kinds[0];
             var value = node.Get(kind)!;
             var map = value as YamlMappingNode ?? new YamlMappingNode();
+            Remember(node.KeySpan(kind), map);
             Step? step = kind switch
             {
                 "send" => Send(map),
@@ -195,8 +264,8 @@ public static class JourneyParser
             {
                 if (v is YamlScalarNode s)
                 {
-                    if (Duration.TryParse(s.Value, out var d)) return new WaitStep { Id = id, Duration = d };
-                    Error(s.Span(), DiagnosticCodes.BadDuration, $"'{s.Value}' is not a duration (use e.g. 30m, 12h, 3d, 2w or P3D)");
+                    if (Duration.TryParse(s.Value, out var d) && d <= JourneyLimits.MaxDuration) return new WaitStep { Id = id, Duration = d };
+                    Error(s.Span(), DiagnosticCodes.BadDuration, NotADuration(s.Value));
                     return new WaitStep { Id = id, Duration = TimeSpan.FromDays(1) };
                 }
 

@@ -20,10 +20,11 @@ internal static class JourneySchema
         return JsonSchema.FromJsonAsync(reader.ReadToEnd()).GetAwaiter().GetResult();
     });
 
-    public static IEnumerable<Diagnostic> Validate(string path, YamlNode root)
+    public static IEnumerable<Diagnostic> Validate(string path, YamlNode root, CancellationToken cancellation = default)
     {
         var positions = new Dictionary<string, SourceSpan>(StringComparer.Ordinal);
-        var json = ToJson(root, "#", positions);
+        // Recursion depth is bounded by JourneyLimits.MaxDepth (checked by YamlPrecheck before the tree is built).
+        var json = ToJson(root, "#", positions, cancellation);
         foreach (var error in Flatten(Schema.Value.Validate(json)).OrderBy(e => e.Path, StringComparer.Ordinal))
         {
             yield return new Diagnostic(path, Locate(error, positions), Severity.Error, DiagnosticCodes.Schema, Describe(error));
@@ -68,8 +69,9 @@ internal static class JourneySchema
         };
     }
 
-    private static JToken ToJson(YamlNode node, string path, Dictionary<string, SourceSpan> positions)
+    private static JToken ToJson(YamlNode node, string path, Dictionary<string, SourceSpan> positions, CancellationToken cancellation)
     {
+        cancellation.ThrowIfCancellationRequested();
         positions[path] = node.Span();
         switch (node)
         {
@@ -77,9 +79,10 @@ internal static class JourneySchema
                 var obj = new JObject();
                 foreach (var (k, v) in map.Children)
                 {
-                    var name = ((YamlScalarNode)k).Value ?? "";
+                    // A list or mapping used as a key ("? [a, b]: c") is valid YAML but never a journey property.
+                    var name = k is YamlScalarNode key ? key.Value ?? "" : $"({k.NodeType.ToString().ToLowerInvariant()} as a key)";
                     var childPath = path == "#" ? $"#/{name}" : $"{path}.{name}";
-                    obj[name] = ToJson(v, childPath, positions);
+                    obj[name] = ToJson(v, childPath, positions, cancellation);
                     positions[childPath] = k.Span();
                 }
 
@@ -88,7 +91,7 @@ internal static class JourneySchema
                 var array = new JArray();
                 for (var i = 0; i < seq.Children.Count; i++)
                 {
-                    array.Add(ToJson(seq.Children[i], $"{path}[{i}]", positions));
+                    array.Add(ToJson(seq.Children[i], $"{path}[{i}]", positions, cancellation));
                 }
 
                 return array;

@@ -10,7 +10,14 @@ public static partial class JourneyValidator
     /// <summary>Locales every built-in and marketer journey is expected to carry.</summary>
     public static readonly IReadOnlyList<string> ExpectedLocales = ["zh-CN", "en"];
 
-    public static IReadOnlyList<Diagnostic> Validate(JourneyDefinition journey, IEnumerable<TemplateSource> templates)
+    public static IReadOnlyList<Diagnostic> Validate(JourneyDefinition journey, IEnumerable<TemplateSource> templates) =>
+        Validate(journey, templates, unknownNamesAreErrors: true);
+
+    /// <summary>
+    /// With <paramref name="unknownNamesAreErrors"/> false, unknown names and bit shifts in conditions (PF0018, and PF0010
+    /// for '&gt;&gt;') are warnings: for versions published before these checks existed, which must keep loading.
+    /// </summary>
+    public static IReadOnlyList<Diagnostic> Validate(JourneyDefinition journey, IEnumerable<TemplateSource> templates, bool unknownNamesAreErrors)
     {
         var d = new List<Diagnostic>();
         var path = journey.Path;
@@ -27,12 +34,12 @@ public static partial class JourneyValidator
         {
             if (step.Next is not null && !ids.Contains(step.Next))
             {
-                Add(step.NextAt, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' goes next to '{step.Next}', which is not a step of this journey");
+                Add(step.NextAt, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' goes next to '{step.Next}', which is not a step of this journey{Suggestion.DidYouMean(step.Next, ids)}");
             }
 
             foreach (var (target, at) in step.Targets())
             {
-                if (!ids.Contains(target)) Add(at, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' refers to '{target}', which is not a step of this journey");
+                if (!ids.Contains(target)) Add(at, Severity.Error, DiagnosticCodes.UnknownStep, $"step '{step.Id}' refers to '{target}', which is not a step of this journey{Suggestion.DidYouMean(target, ids)}");
             }
         }
 
@@ -41,6 +48,7 @@ public static partial class JourneyValidator
 
         // Step options.
         var templateList = templates.ToList();
+        var saveAs = journey.Steps.OfType<WaitForStep>().Select(w => w.SaveAs).OfType<string>().ToList();
         foreach (var step in journey.Steps)
         {
             switch (step)
@@ -66,7 +74,7 @@ public static partial class JourneyValidator
 
                     break;
                 case WaitStep wait:
-                    Expression(wait.DaysExpression, wait.KindAt);
+                    Expression(wait.DaysExpression, journey.ValueAt(wait.KindAt, "days"));
                     if (wait.Duration is null && wait.DaysExpression is null)
                     {
                         Add(wait.KindAt, Severity.Error, DiagnosticCodes.BadDuration, "a wait needs a duration or 'days'");
@@ -74,11 +82,11 @@ public static partial class JourneyValidator
 
                     break;
                 case WaitUntilStep until:
-                    Expression(until.DateExpression, until.KindAt);
+                    Expression(until.DateExpression, journey.ValueAt(until.KindAt, "date"));
                     break;
                 case WaitForStep waitFor:
-                    Expression(waitFor.Condition, waitFor.KindAt);
-                    foreach (var (_, expression) in waitFor.Match) Expression(expression, waitFor.KindAt);
+                    Expression(waitFor.Condition, journey.ValueAt(waitFor.KindAt, "condition"));
+                    foreach (var (field, expression) in waitFor.Match) Expression(expression, journey.ValueAt(waitFor.KindAt, $"match.{field}"));
                     break;
                 case BranchStep branch:
                     for (var i = 0; i < branch.Cases.Length; i++)
@@ -116,32 +124,45 @@ public static partial class JourneyValidator
 
                     break;
                 case AwardPointsStep points when !long.TryParse(points.Points, out _):
-                    Expression(points.Points, points.KindAt);
+                    Expression(points.Points, journey.ValueAt(points.KindAt, "points"));
                     break;
                 case SetAttributeStep attribute:
-                    Expression(attribute.Value, attribute.KindAt);
+                    Expression(attribute.Value, journey.ValueAt(attribute.KindAt, "value"));
                     break;
                 case ReferralRewardStep reward:
-                    Expression(reward.HoldWhen, reward.KindAt);
+                    Expression(reward.HoldWhen, journey.ValueAt(reward.KindAt, "hold_when"));
                     break;
             }
         }
 
-        Expression(journey.Entry.Condition, journey.Entry.At);
-        Expression(journey.Entry.Segment, journey.Entry.At);
-        if (journey.Goal is not null) Expression(journey.Goal.Condition, journey.Goal.At);
-        foreach (var exit in journey.Exits) Expression(exit.Condition, exit.At);
+        Expression(journey.Entry.Condition, journey.ValueAt(journey.Entry.At, "condition"));
+        Expression(journey.Entry.Segment, journey.ValueAt(journey.Entry.At, "segment"));
+        if (journey.Goal is not null) Expression(journey.Goal.Condition, journey.ValueAt(journey.Goal.At, "condition"));
+        foreach (var exit in journey.Exits) Expression(exit.Condition, journey.ValueAt(exit.At, "condition"));
 
-        CheckTemplates(journey, templateList, d);
+        CheckTemplates(journey, templateList, saveAs, d);
         return d;
 
         void Expression(string? text, SourceSpan at)
         {
             if (text is null) return;
             var error = TemplateSandbox.ParseError(text, expression: true);
-            if (error is not null) Add(at, Severity.Error, DiagnosticCodes.BadExpression, $"'{text}' is not a valid expression: {error}");
+            if (error is not null)
+            {
+                Add(at, Severity.Error, DiagnosticCodes.BadExpression, $"'{Shorten(text)}' is not a valid expression: {Shorten(error, 300)}");
+                return;
+            }
+
+            // A typo in a condition reads as empty, so the condition is silently false: refuse it.
+            foreach (var unknown in NameCheck.Find(text, expression: true, checkRoots: true, saveAs))
+            {
+                Add(at, unknownNamesAreErrors ? Severity.Error : Severity.Warning, unknown.IsOperator ? DiagnosticCodes.BadExpression : DiagnosticCodes.UnknownName, $"in '{Shorten(text)}': {unknown.Message}");
+            }
         }
     }
+
+    /// <summary>Long text (a hostile 40 KB condition) is quoted by its start, so one diagnostic stays one readable line.</summary>
+    private static string Shorten(string text, int max = 120) => text.Length <= max ? text : string.Concat(text.AsSpan(0, max), "…");
 
     private static void CheckReachability(JourneyDefinition journey, List<Diagnostic> d)
     {
@@ -176,35 +197,44 @@ public static partial class JourneyValidator
 
     private static void CheckLoops(JourneyDefinition journey, List<Diagnostic> d)
     {
-        // A cycle made only of non-waiting steps would spin forever within one decision.
+        // A cycle made only of non-waiting steps would spin forever within one decision. Depth-first search with an
+        // explicit stack: a journey may have thousands of steps, and this runs on the host's request threads.
         var state = new Dictionary<string, int>(StringComparer.Ordinal);
         var reported = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var step in journey.Steps) Visit(step);
-
-        void Visit(Step step)
+        foreach (var first in journey.Steps)
         {
-            if (step.Waits) return;
-            if (state.TryGetValue(step.Id, out var s))
+            if (first.Waits || state.ContainsKey(first.Id)) continue;
+            var stack = new Stack<(Step Step, IEnumerator<string> Next)>();
+            state[first.Id] = 1;
+            stack.Push((first, Successors(journey, first).GetEnumerator()));
+            while (stack.TryPeek(out var top))
             {
-                if (s == 1 && reported.Add(step.Id))
+                if (!top.Next.MoveNext())
                 {
-                    d.Add(new Diagnostic(journey.Path, step.At, Severity.Error, DiagnosticCodes.LoopWithoutWait, $"step '{step.Id}' is part of a loop with no wait; add a wait, wait_until or wait_for inside the loop"));
+                    state[top.Step.Id] = 2;
+                    top.Next.Dispose();
+                    stack.Pop();
+                    continue;
                 }
 
-                return;
-            }
+                if (journey.FindStep(top.Next.Current) is not { Waits: false } target) continue;
+                if (state.TryGetValue(target.Id, out var s))
+                {
+                    if (s == 1 && reported.Add(target.Id))
+                    {
+                        d.Add(new Diagnostic(journey.Path, target.At, Severity.Error, DiagnosticCodes.LoopWithoutWait, $"step '{target.Id}' is part of a loop with no wait; add a wait, wait_until or wait_for inside the loop"));
+                    }
 
-            state[step.Id] = 1;
-            foreach (var next in Successors(journey, step))
-            {
-                if (journey.FindStep(next) is { } target) Visit(target);
-            }
+                    continue;
+                }
 
-            state[step.Id] = 2;
+                state[target.Id] = 1;
+                stack.Push((target, Successors(journey, target).GetEnumerator()));
+            }
         }
     }
 
-    private static void CheckTemplates(JourneyDefinition journey, List<TemplateSource> templates, List<Diagnostic> d)
+    private static void CheckTemplates(JourneyDefinition journey, List<TemplateSource> templates, List<string> saveAs, List<Diagnostic> d)
     {
         var used = journey.Steps.OfType<SendStep>().Select(s => s.Template).Append(MessageRenderer.MarketingPartial).ToHashSet(StringComparer.Ordinal);
         var sample = SampleModel(journey);
@@ -212,6 +242,9 @@ public static partial class JourneyValidator
         {
             var path = string.IsNullOrEmpty(template.Path) ? $"templates/{template.Name}.{template.Locale}.sbn" : template.Path;
             var (subject, body, offset) = FrontMatter.Split(template.Text);
+            // Scriban places an error at the end of input at line 0: keep every position inside the file.
+            void AddAt(SourceSpan at, Severity severity, string code, string message) =>
+                d.Add(new Diagnostic(path, TextLines.Clamp(template.Text, at), severity, code, message));
             foreach (var (text, lineOffset) in new[] { (subject, 1), (body, offset) })
             {
                 if (text is null) continue;
@@ -220,8 +253,10 @@ public static partial class JourneyValidator
                 {
                     // Scriban's message text carries no position; its parser messages do (0-based).
                     var first = Scriban.Template.Parse(text).Messages.FirstOrDefault(m => m.Type == Scriban.Parsing.ParserMessageType.Error);
-                    var at = first is null ? new SourceSpan(1 + lineOffset, 1) : new SourceSpan(first.Span.Start.Line + 1 + lineOffset, first.Span.Start.Column + 1);
-                    d.Add(new Diagnostic(path, at, Severity.Error, DiagnosticCodes.BadExpression, $"template does not parse: {parseError}"));
+                    var at = first is null ? new SourceSpan(1 + lineOffset, 1)
+                        : first.Span.Start.Line < 0 ? SourceSpan.None // at the end of input
+                        : new SourceSpan(first.Span.Start.Line + 1 + lineOffset, first.Span.Start.Column + 1);
+                    AddAt(at, Severity.Error, DiagnosticCodes.BadExpression, $"template does not parse: {parseError}");
                     continue;
                 }
 
@@ -240,14 +275,22 @@ public static partial class JourneyValidator
                     // The sample model has no event data, so a runtime error here may just be data that only real
                     // events carry: warn (the send faults visibly and can be retried) rather than refuse the journey.
                     var isLimit = runtime.OriginalMessage.Contains("limit", StringComparison.OrdinalIgnoreCase);
-                    d.Add(new Diagnostic(path, at, isLimit ? Severity.Error : Severity.Warning, isUnknown ? DiagnosticCodes.UnknownVariable : DiagnosticCodes.BadExpression,
+                    AddAt(at, isLimit ? Severity.Error : Severity.Warning, isUnknown ? DiagnosticCodes.UnknownVariable : DiagnosticCodes.BadExpression,
                         isUnknown ? $"{runtime.OriginalMessage}; it renders as empty"
                         : isLimit ? runtime.OriginalMessage
-                        : $"{runtime.OriginalMessage} with sample data; guard it (e.g. ?. or ??) if the field can be missing"));
+                        : $"{runtime.OriginalMessage} with sample data; guard it (e.g. ?. or ??) if the field can be missing");
                 }
                 catch (TemplateException e)
                 {
-                    d.Add(new Diagnostic(path, new SourceSpan(1 + lineOffset, 1), Severity.Error, DiagnosticCodes.BadExpression, e.Message));
+                    AddAt(new SourceSpan(1 + lineOffset, 1), Severity.Error, DiagnosticCodes.BadExpression, e.Message);
+                }
+
+                // A misspelt member renders as empty without any runtime error: name it (a warning, as for unknown variables).
+                foreach (var unknown in NameCheck.Find(text, expression: false, checkRoots: false, saveAs))
+                {
+                    var at = new SourceSpan(unknown.Line + lineOffset, unknown.Column);
+                    if (d.Any(x => x.Path == path && x.At == TextLines.Clamp(template.Text, at))) continue;
+                    AddAt(at, Severity.Warning, DiagnosticCodes.UnknownVariable, $"{unknown.Message}; it renders as empty");
                 }
             }
         }
