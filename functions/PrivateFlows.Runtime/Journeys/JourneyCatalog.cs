@@ -55,7 +55,8 @@ public sealed class JourneyCatalog
     public JourneyVersion Add(PublishedJourney published)
     {
         ArgumentNullException.ThrowIfNull(published);
-        var loaded = JourneyLoader.Load($"{published.Name}.yaml", published.Yaml, published.Templates);
+        // Already published: a name check added since (PF0018) must not stop the host, so stored versions load leniently.
+        var loaded = JourneyLoader.LoadPublished($"{published.Name}.yaml", published.Yaml, published.Templates);
         var version = loaded.Journeys.FirstOrDefault()
             ?? throw new InvalidOperationException($"published journey {published.Name} v{published.Number} no longer loads: {string.Join("; ", loaded.Diagnostics.Where(d => d.IsError))}");
         version = version with { Version = published.Version, Number = published.Number };
