@@ -90,6 +90,18 @@ public sealed class InsightsApi : WebApplicationFactory<Program>
         await SettleAsync();
     }
 
+    /// <summary>
+    /// Hands events to the engine behind the HTTP door (its bounds checks): data that was stored before those checks
+    /// existed, or that arrives another way, must still never break the engine or the reads.
+    /// </summary>
+    public async Task SendPastIngestChecksAsync(params JsonObject[] events)
+    {
+        var read = events.Select(e => PrivateFlows.Workflows.Customers.CloudEventReader.Read(e, Now)).ToList();
+        read.Should().OnlyContain(r => r.Ok);
+        await Services.GetRequiredService<PrivateFlows.Runtime.Processing.EventIngest>().AcceptAsync([.. read.Select(r => r.Event!)]);
+        await SettleAsync();
+    }
+
     public async Task<JsonObject> GetAsync(HttpClient client, string path)
     {
         using var response = await client.GetAsync(path);

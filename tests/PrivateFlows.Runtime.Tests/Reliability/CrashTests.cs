@@ -113,7 +113,9 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
 
     private static async Task SendUntilAcceptedAsync(HttpClient http, Uri baseAddress, JsonArray batch, ConcurrentDictionary<string, string> accepted)
     {
-        for (var attempt = 0; attempt < 400; attempt++)
+        // A deadline, not a count of tries: on a busy machine a restarted host can take many seconds to listen again.
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(3);
+        while (DateTime.UtcNow < deadline)
         {
             try
             {
@@ -123,6 +125,12 @@ public sealed class CrashTests(ITestOutputHelper output) : IDisposable
                     var body = await response.Content.ReadFromJsonAsync<JsonObject>();
                     foreach (var id in body!["accepted"]!.AsArray()) accepted[id!.GetValue<string>()] = "";
                     return;
+                }
+
+                if (response.StatusCode == HttpStatusCode.TooManyRequests)
+                {
+                    await Task.Delay(response.Headers.RetryAfter?.Delta ?? TimeSpan.FromSeconds(1)); // backpressure: nothing was stored
+                    continue;
                 }
 
                 throw new InvalidOperationException($"unexpected {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
