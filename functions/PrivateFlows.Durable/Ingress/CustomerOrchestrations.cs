@@ -27,7 +27,8 @@ public sealed class CustomerOrchestrations(ILogger<CustomerOrchestrations> log)
                 await client.RaiseEventAsync(instanceId, CustomerInstances.EventName, payload, cancellationToken).ConfigureAwait(false);
                 return Handover.Raised;
             case OrchestrationRuntimeStatus.Failed:
-                throw new CustomerUnavailableException(e.Subject, $"the orchestration {instanceId} failed ({existing.FailureDetails?.ErrorMessage}); ops must look at it before more events can go in");
+                var failure = (await client.GetInstanceAsync(instanceId, getInputsAndOutputs: true, cancellationToken).ConfigureAwait(false))?.FailureDetails;
+                throw new CustomerUnavailableException(e.Subject, $"the orchestration {instanceId} failed ({failure?.ErrorType}: {failure?.ErrorMessage}); ops must look at it before more events can go in");
             case OrchestrationRuntimeStatus.Terminated:
                 throw new CustomerUnavailableException(e.Subject, $"the orchestration {instanceId} was terminated (customer erased or stopped by ops)");
         }

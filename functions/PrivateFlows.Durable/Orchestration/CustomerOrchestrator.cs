@@ -26,9 +26,15 @@ namespace PrivateFlows.Durable.Orchestration;
 /// the decider, versions from an activity, so a replay decides exactly the same.
 /// </para>
 /// <para>
-/// The event waiter is never cancelled: the Durable SDK hands an event to a cancelled waiter and it is lost, so a
-/// waiter that lost a race to a timer stays for the next round, and the orchestration only continues as new when no
-/// waiter is outstanding (events that came meanwhile are carried over with <c>preserveUnprocessedEvents</c>).
+/// An event that arrives after the orchestration decided a later instant (a late producer, or a message queued
+/// behind a timer that fired) is decided at that instant: journey time never runs backwards for a customer.
+/// </para>
+/// <para>
+/// The event waiter is never cancelled (the Durable SDK hands an event to a cancelled waiter, and it is lost): a waiter
+/// that lost a race to a timer stays for the next round. Before choosing the next input the orchestration takes in
+/// every event already buffered; on ContinueAsNew, events that arrive later are carried to the next generation by
+/// Durable (<c>preserveUnprocessedEvents</c>; the Durable Task core hands events after a ContinueAsNew to the next
+/// iteration, not to a waiter).
 /// </para>
 /// </summary>
 public sealed class CustomerOrchestrator(ShippedJourneys journeys, JourneyClock clock, int maxDecisionsPerGeneration = CustomerOrchestrator.DefaultMaxDecisions)
@@ -50,32 +56,42 @@ public sealed class CustomerOrchestrator(ShippedJourneys journeys, JourneyClock 
         run = run with { JourneyVersions = [.. versions] };
 
         Task<string>? arrival = null;
+        NextInput? fired = null;
         var decisions = 0;
         while (true)
         {
+            // Take in every event already here (the SDK hands buffered events over at once), so an event that happened
+            // before a due timer is decided before it.
+            arrival ??= context.WaitForExternalEvent<string>(CustomerInstances.EventName);
+            while (arrival.IsCompleted)
+            {
+                run = Received(run, await arrival, log);
+                arrival = context.WaitForExternalEvent<string>(CustomerInstances.EventName);
+            }
+
             run = run.WithoutDuplicates(out var duplicates);
             if (duplicates > 0) log.LogInformation("Customer {CustomerId}: {Duplicates} repeated event id(s) ignored", run.CustomerId, duplicates);
 
             var next = run.Next();
-            if (next is not null && next.At <= clock.ToJourney(context.CurrentUtcDateTime))
+            if (next is not null && (next == fired || next.At <= clock.ToJourney(context.CurrentUtcDateTime)))
             {
+                fired = null;
                 run = await DecideAsync(context, run, next);
                 decisions++;
                 continue;
             }
 
-            if (arrival is null && decisions >= MaxDecisionsPerGeneration)
+            if (decisions >= MaxDecisionsPerGeneration)
             {
+                // The waiter gets nothing after this: events raised later go to the next generation.
                 context.ContinueAsNew(RuntimeJson.Serialize(run), preserveUnprocessedEvents: true);
                 return;
             }
 
             context.SetCustomStatus(CustomerStatus.Of(run));
-            arrival ??= context.WaitForExternalEvent<string>(CustomerInstances.EventName);
             if (next is null)
             {
-                run = Received(run, await arrival, log);
-                arrival = null;
+                await arrival;
                 continue;
             }
 
@@ -84,14 +100,12 @@ public sealed class CustomerOrchestrator(ShippedJourneys journeys, JourneyClock 
             if (await Task.WhenAny(arrival, timer) == arrival)
             {
                 cancel.Cancel();
-                run = Received(run, await arrival, log);
-                arrival = null;
                 continue;
             }
 
-            // The durable timer for the earliest input fired: its instant has come, whatever the clock's rounding says.
-            run = await DecideAsync(context, run, next);
-            decisions++;
+            // The durable timer for the earliest input fired: it is due, whatever the clock's rounding says. (Events
+            // already buffered are taken in first, at the top of the loop.)
+            fired = next;
         }
     }
 
