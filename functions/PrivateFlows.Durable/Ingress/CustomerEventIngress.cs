@@ -68,7 +68,7 @@ public sealed class CustomerEventIngress(CustomerOrchestrations orchestrations, 
         if (!string.Equals(e.Subject, message.SessionId, StringComparison.Ordinal))
         {
             return (null, IngressResult.DeadLettered(DeadLetterReasons.SubjectNotSession,
-                $"event {e.Id}: subject '{e.Subject}' is not the session id '{message.SessionId}' (producers must send each customer's events with SessionId = customer id)"));
+                $"message {message.MessageId}, event {e.Id}: subject '{e.Subject}' is not the session id '{message.SessionId}' (producers must send each customer's events with SessionId = customer id)"));
         }
 
         return (e, null);
