@@ -61,6 +61,20 @@ public static class RuntimeServiceCollectionExtensions
         return services;
     }
 
+    /// <summary>
+    /// Only the channel adapters (webhook, SMTP, WeCom robot) with their resilient clients and validated
+    /// <c>PrivateFlows:Channels</c> options: for a host without the local engine (the Azure Functions app).
+    /// </summary>
+    public static IServiceCollection AddPrivateFlowsChannels(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddOptions<ChannelOptions>().Bind(configuration.GetSection(ChannelOptions.Section)).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ChannelOptions>, ChannelOptionsValidator>();
+        AddChannels(services, configuration.GetSection(ChannelOptions.Section).Get<ChannelOptions>() ?? new ChannelOptions());
+        return services;
+    }
+
     private static void AddChannels(IServiceCollection services, ChannelOptions channels)
     {
         services.AddSingleton<IMessageChannel, WebhookChannel>();
