@@ -1,12 +1,13 @@
-// Cosmos DB for NoSQL, serverless, Entra ID only (no account keys). Containers and partition keys
-// match the Cosmos store of the journey runtime. The app cannot create containers through data-plane
-// RBAC, so they are created here and PrivateFlows__Cosmos__CreateContainers is false in Azure.
+// Cosmos DB for NoSQL, serverless, Entra ID only (no account keys), continuous backup. Containers,
+// partition keys and indexing policies are the app's own (CosmosJourneyStore.Containers; the
+// infrastructure tests compare the two). The app cannot create containers through data-plane RBAC,
+// so they are created here and PrivateFlows__Cosmos__CreateContainers is false in Azure.
 
 @description('Azure region.')
 param location string
 
 @description('Tags for every resource.')
-param tags object
+param tags { *: string }
 
 @description('Account name.')
 param name string
@@ -14,13 +15,58 @@ param name string
 @description('SQL database name.')
 param databaseName string
 
+@description('Days a history entry or a poison event is kept (Cosmos DB TTL); customers and journeys are kept until erased.')
+@minValue(1)
+@maxValue(3650)
+param retentionDays int
+
+@description('Name of the app identity; seeds the role assignment names (known at compile time, unlike its principal id).')
+param appIdentityName string
+
 @description('Principal id (object id) of the app identity.')
 param appPrincipalId string
 
-@description('Optional principal (object id) of a developer or pipeline that may also read and write data; empty for none.')
+@description('Developer principal (object id) that may also read and write data; empty for none. main passes it only for development environments.')
 param developerPrincipalId string = ''
 
-resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
+var retentionSeconds = retentionDays * 24 * 60 * 60
+var dataContributor = '00000000-0000-0000-0000-000000000002' // Cosmos DB Built-in Data Contributor
+
+// Container name, partition key, paths kept out of the index, TTL in seconds (null = no TTL).
+var containers = [
+  {
+    name: 'customers'
+    partitionKey: '/customerId'
+    notIndexed: ['/doc/*', '/timers/*']
+    ttl: null
+  }
+  {
+    name: 'history'
+    partitionKey: '/customerId'
+    notIndexed: ['/body/?', '/detail/?', '/subject/?', '/address/?']
+    ttl: retentionSeconds
+  }
+  {
+    name: 'timers'
+    partitionKey: '/bucket'
+    notIndexed: []
+    ttl: null
+  }
+  {
+    name: 'journeys'
+    partitionKey: '/name'
+    notIndexed: ['/yaml/?', '/templates/*', '/versions/*']
+    ttl: null
+  }
+  {
+    name: 'poison'
+    partitionKey: '/customerId'
+    notIndexed: ['/body/?', '/reason/?']
+    ttl: retentionSeconds
+  }
+]
+
+resource account 'Microsoft.DocumentDB/databaseAccounts@2025-10-15' = {
   name: name
   location: location
   tags: tags
@@ -39,6 +85,13 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
         name: 'EnableServerless'
       }
     ]
+    // Point-in-time restore for the last 7 days (free tier of continuous backup); see docs/deploy-azure.md, Rollback.
+    backupPolicy: {
+      type: 'Continuous'
+      continuousModeProperties: {
+        tier: 'Continuous7Days'
+      }
+    }
     locations: [
       {
         locationName: location
@@ -49,7 +102,7 @@ resource account 'Microsoft.DocumentDB/databaseAccounts@2024-11-15' = {
   }
 }
 
-resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15' = {
+resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2025-10-15' = {
   parent: account
   name: databaseName
   properties: {
@@ -59,107 +112,56 @@ resource database 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases@2024-11-15
   }
 }
 
-// The customer document (profile, consent, active instances, outbox), replaced with an ETag per step.
-resource customers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
-  parent: database
-  name: 'customers'
-  properties: {
-    resource: {
-      id: 'customers'
-      partitionKey: {
-        paths: [
-          '/customerId'
-        ]
-        kind: 'Hash'
-      }
+resource container 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2025-10-15' = [
+  for c in containers: {
+    parent: database
+    name: c.name
+    properties: {
+      resource: union(
+        {
+          id: c.name
+          partitionKey: {
+            paths: [
+              c.partitionKey
+            ]
+            kind: 'Hash'
+          }
+          indexingPolicy: {
+            indexingMode: 'consistent'
+            automatic: true
+            includedPaths: [
+              {
+                path: '/*'
+              }
+            ]
+            excludedPaths: concat(map(c.notIndexed, path => { path: path }), [
+              {
+                path: '/"_etag"/?'
+              }
+            ])
+          }
+        },
+        c.ttl == null ? {} : { defaultTtl: c.ttl }
+      )
     }
   }
-}
+]
 
-// Step-by-step history; one partition per customer so export and erase are single-partition operations.
-resource history 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
-  parent: database
-  name: 'history'
-  properties: {
-    resource: {
-      id: 'history'
-      partitionKey: {
-        paths: [
-          '/customerId'
-        ]
-        kind: 'Hash'
-      }
-    }
-  }
-}
-
-// Timer index partitioned by due-time bucket, so the poller reads a few partitions.
-resource timers 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
-  parent: database
-  name: 'timers'
-  properties: {
-    resource: {
-      id: 'timers'
-      partitionKey: {
-        paths: [
-          '/bucket'
-        ]
-        kind: 'Hash'
-      }
-    }
-  }
-}
-
-// Published journey versions.
-resource journeys 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
-  parent: database
-  name: 'journeys'
-  properties: {
-    resource: {
-      id: 'journeys'
-      partitionKey: {
-        paths: [
-          '/name'
-        ]
-        kind: 'Hash'
-      }
-    }
-  }
-}
-
-// Events parked as permanently invalid.
-resource poison 'Microsoft.DocumentDB/databaseAccounts/sqlDatabases/containers@2024-11-15' = {
-  parent: database
-  name: 'poison'
-  properties: {
-    resource: {
-      id: 'poison'
-      partitionKey: {
-        paths: [
-          '/customerId'
-        ]
-        kind: 'Hash'
-      }
-    }
-  }
-}
-
-// Cosmos DB Built-in Data Contributor is a data-plane (SQL) role, assigned on the account.
-resource appDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = {
+resource appDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-10-15' = {
   parent: account
-  name: guid(account.id, appPrincipalId, '00000000-0000-0000-0000-000000000002')
+  name: guid(account.id, appIdentityName, dataContributor)
   properties: {
-    roleDefinitionId: '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'
+    roleDefinitionId: '${account.id}/sqlRoleDefinitions/${dataContributor}'
     principalId: appPrincipalId
     scope: account.id
   }
 }
 
-resource developerDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2024-11-15' = if (!empty(developerPrincipalId)) {
+resource developerDataContributor 'Microsoft.DocumentDB/databaseAccounts/sqlRoleAssignments@2025-10-15' = if (!empty(developerPrincipalId)) {
   parent: account
-  name: guid(account.id, developerPrincipalId, '00000000-0000-0000-0000-000000000002')
+  name: guid(account.id, developerPrincipalId, dataContributor)
   properties: {
-    roleDefinitionId: '${account.id}/sqlRoleDefinitions/00000000-0000-0000-0000-000000000002'
+    roleDefinitionId: '${account.id}/sqlRoleDefinitions/${dataContributor}'
     principalId: developerPrincipalId
     scope: account.id
   }

@@ -1,12 +1,14 @@
-// Linux Function App on the Flex Consumption plan running the PrivateFlows ASP.NET Core app as a
-// custom handler (runtime 'custom'). Every connection is identity-based through the user-assigned
-// managed identity; no app setting carries a key, password or connection string with a secret.
+// Linux Function App on the Flex Consumption plan running the PrivateFlows Functions isolated worker
+// (functions/PrivateFlows.Functions) on .NET 10: journeys as Durable Functions orchestrations (Azure
+// Storage backend through the managed identity), the Service Bus session trigger, HTTP API.
+// Every connection is identity-based through the user-assigned managed identity; the secrets are Key
+// Vault references, so no app setting carries a key, password or connection string with a secret.
 
 @description('Azure region.')
 param location string
 
 @description('Tags for every resource (the azd service tag is added here).')
-param tags object
+param tags { *: string }
 
 @description('azd service name (azure.yaml) this app implements.')
 param serviceName string = 'api'
@@ -23,26 +25,43 @@ param identityId string
 @description('Client id of the user-assigned managed identity.')
 param identityClientId string
 
-@description('Name of the storage account used as AzureWebJobsStorage.')
+@description('Name of the storage account used as AzureWebJobsStorage (Functions host and Durable Functions task hub).')
 param storageAccountName string
 
 @description('URL of the blob container holding the deployment package.')
 param deploymentContainerUrl string
 
-@description('Application Insights component name.')
-param applicationInsightsName string
+@description('Application Insights connection string (it locates the resource; ingestion is authenticated with Entra ID).')
+param applicationInsightsConnectionString string
+
+@description('Key Vault holding the API keys, the webhook secret and the SMTP credentials.')
+param keyVaultName string
+
+@description('Whether the vault holds SMTP credentials (smtp-username, smtp-password).')
+param smtpConfigured bool = false
 
 @description('Service Bus fully qualified namespace, e.g. sb-x.servicebus.windows.net.')
 param serviceBusFullyQualifiedNamespace string
 
-@description('Topic the app publishes due timers to (the same topic producers publish events to).')
+@description('Topic customer events arrive on (and POST /api/events sends to).')
 param serviceBusTopicName string
+
+@description('Session-enabled subscription the customer-event trigger reads.')
+param serviceBusSubscriptionName string
 
 @description('Cosmos DB account endpoint.')
 param cosmosEndpoint string
 
 @description('Cosmos DB database name.')
 param cosmosDatabaseName string
+
+@description('.NET version of the isolated worker (Flex Consumption runtime dotnet-isolated).')
+@allowed([
+  '8.0'
+  '9.0'
+  '10.0'
+])
+param dotnetVersion string = '10.0'
 
 @description('Upper bound of Flex Consumption instances.')
 @minValue(40)
@@ -57,11 +76,17 @@ param maximumInstanceCount int = 100
 ])
 param instanceMemoryMB int = 2048
 
-resource applicationInsights 'Microsoft.Insights/components@2020-02-02' existing = {
-  name: applicationInsightsName
-}
+// A Key Vault reference without a version follows the latest version of the secret (rotation without a redeploy).
+func keyVaultReference(vault string, secret string) string => '@Microsoft.KeyVault(VaultName=${vault};SecretName=${secret})'
 
-resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
+var smtpSettings = smtpConfigured
+  ? {
+      PrivateFlows__Channels__Smtp__UserName: keyVaultReference(keyVaultName, 'smtp-username')
+      PrivateFlows__Channels__Smtp__Password: keyVaultReference(keyVaultName, 'smtp-password')
+    }
+  : {}
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
   name: planName
   location: location
   tags: tags
@@ -75,7 +100,7 @@ resource plan 'Microsoft.Web/serverfarms@2024-04-01' = {
   }
 }
 
-resource app 'Microsoft.Web/sites@2024-04-01' = {
+resource app 'Microsoft.Web/sites@2025-03-01' = {
   name: appName
   location: location
   tags: union(tags, { 'azd-service-name': serviceName })
@@ -89,10 +114,11 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
-    // Key Vault references (API keys and other secrets, set after provisioning) resolve as this identity.
+    // Key Vault references resolve as this identity (Key Vault Secrets User on the vault).
     keyVaultReferenceIdentity: identityId
     siteConfig: {
       minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
     }
     functionAppConfig: {
       deployment: {
@@ -110,8 +136,8 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
         instanceMemoryMB: instanceMemoryMB
       }
       runtime: {
-        name: 'custom'
-        version: '1.0'
+        name: 'dotnet-isolated'
+        version: dotnetVersion
       }
     }
   }
@@ -120,33 +146,42 @@ resource app 'Microsoft.Web/sites@2024-04-01' = {
   // FUNCTIONS_EXTENSION_VERSION must not be app settings here.
   resource appSettings 'config' = {
     name: 'appsettings'
-    properties: {
-      // Functions host storage (timer singleton leases, host state) through the managed identity.
-      AzureWebJobsStorage__accountName: storageAccountName
-      AzureWebJobsStorage__credential: 'managedidentity'
-      AzureWebJobsStorage__clientId: identityClientId
-      // Service Bus trigger (function.json "connection": "ServiceBusConnection").
-      ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
-      ServiceBusConnection__credential: 'managedidentity'
-      ServiceBusConnection__clientId: identityClientId
-      // Telemetry; the connection string only locates the resource, ingestion is authenticated with Entra ID.
-      APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsights.properties.ConnectionString
-      APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
-      // DefaultAzureCredential in the custom handler picks the user-assigned identity.
-      AZURE_CLIENT_ID: identityClientId
-      // Application settings (the ASP.NET Core app reads these as PrivateFlows:*).
-      PrivateFlows__Store: 'Cosmos'
-      PrivateFlows__Cosmos__Endpoint: cosmosEndpoint
-      PrivateFlows__Cosmos__Database: cosmosDatabaseName
-      PrivateFlows__Cosmos__CreateContainers: 'false'
-      PrivateFlows__ServiceBus__Topic: serviceBusTopicName
-      OTEL_SERVICE_NAME: 'privateflows'
-    }
+    properties: union(
+      {
+        // Functions host storage and the Durable Functions task hub (Azure Storage backend), through the identity.
+        AzureWebJobsStorage__accountName: storageAccountName
+        AzureWebJobsStorage__credential: 'managedidentity'
+        AzureWebJobsStorage__clientId: identityClientId
+        // Service Bus session trigger ([ServiceBusTrigger(Connection = "ServiceBusConnection")]) and the sender.
+        ServiceBusConnection__fullyQualifiedNamespace: serviceBusFullyQualifiedNamespace
+        ServiceBusConnection__credential: 'managedidentity'
+        ServiceBusConnection__clientId: identityClientId
+        // Telemetry; the connection string only locates the resource, ingestion is authenticated with Entra ID.
+        APPLICATIONINSIGHTS_CONNECTION_STRING: applicationInsightsConnectionString
+        APPLICATIONINSIGHTS_AUTHENTICATION_STRING: 'ClientId=${identityClientId};Authorization=AAD'
+        OTEL_SERVICE_NAME: 'privateflows'
+        // DefaultAzureCredential / ManagedIdentityCredential in the worker pick the user-assigned identity.
+        AZURE_CLIENT_ID: identityClientId
+        // Application settings (the worker binds them as PrivateFlows:*).
+        PrivateFlows__Store: 'Cosmos'
+        PrivateFlows__Cosmos__Endpoint: cosmosEndpoint
+        PrivateFlows__Cosmos__Database: cosmosDatabaseName
+        PrivateFlows__Cosmos__CreateContainers: 'false'
+        PrivateFlows__ServiceBus__Topic: serviceBusTopicName
+        PrivateFlows__ServiceBus__Subscription: serviceBusSubscriptionName
+        // Secrets: Key Vault references only.
+        PrivateFlows__ApiKeys__Producer__0: keyVaultReference(keyVaultName, 'producer-api-key')
+        PrivateFlows__ApiKeys__Marketer__0: keyVaultReference(keyVaultName, 'marketer-api-key')
+        PrivateFlows__ApiKeys__Ops__0: keyVaultReference(keyVaultName, 'ops-api-key')
+        PrivateFlows__Channels__Webhook__Secret: keyVaultReference(keyVaultName, 'webhook-secret')
+      },
+      smtpSettings
+    )
   }
 }
 
 // No publishing with basic credentials: deployments authenticate with Entra ID.
-resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'ftp'
   properties: {
@@ -154,7 +189,7 @@ resource ftpPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-
   }
 }
 
-resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2024-04-01' = {
+resource scmPolicy 'Microsoft.Web/sites/basicPublishingCredentialsPolicies@2025-03-01' = {
   parent: app
   name: 'scm'
   properties: {

@@ -1,15 +1,15 @@
-// The user-assigned managed identity the Function App (host and custom handler) runs as.
+// The user-assigned managed identity the Function App (Functions host, Durable Functions and the worker) runs as.
 
 @description('Azure region.')
 param location string
 
 @description('Tags for every resource.')
-param tags object
+param tags { *: string }
 
 @description('Managed identity name.')
 param name string
 
-resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = {
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30' = {
   name: name
   location: location
   tags: tags

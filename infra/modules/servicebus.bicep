@@ -1,11 +1,14 @@
 // Service Bus namespace (Entra ID only), the topic producers publish customer events to, and the
-// session-enabled subscription the ProcessCustomerEvent function reads (SessionId = customer id).
+// session-enabled subscription the customer-event trigger reads (SessionId = customer id).
+// Only customer events travel here: journey timers are Durable timers and ops commands (retry, cancel,
+// requeue) go through the ops API to the Durable client, both in the task hub on the storage account,
+// where producers hold no role. So nothing a producer sends can pose as a timer or a control message.
 
 @description('Azure region.')
 param location string
 
 @description('Tags for every resource.')
-param tags object
+param tags { *: string }
 
 @description('Namespace name.')
 param name string
@@ -21,10 +24,19 @@ param subscriptionName string
 @maxValue(2000)
 param maxDeliveryCount int = 10
 
+@description('Log Analytics workspace the namespace sends its metrics to (backlog and dead letters on the journeys workbook).')
+param logAnalyticsId string
+
+@description('Name of the app identity; seeds the role assignment names (known at compile time, unlike its principal id).')
+param appIdentityName string
+
 @description('Principal id (object id) of the app identity.')
 param appPrincipalId string
 
-@description('Optional principal (object id) of a developer or pipeline that may also send and receive; empty for none.')
+@description('Object ids of producer identities (shop, app, CRM service principals or managed identities); each may send to the topic and nothing else.')
+param producerPrincipalIds string[] = []
+
+@description('Developer principal (object id) that may send and receive; empty for none. main passes it only for development environments.')
 param developerPrincipalId string = ''
 
 @description('Principal type of developerPrincipalId.')
@@ -35,7 +47,11 @@ param developerPrincipalId string = ''
 ])
 param developerPrincipalType string = 'User'
 
-resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
+var dataReceiver = '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0' // Azure Service Bus Data Receiver
+var dataSender = '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39' // Azure Service Bus Data Sender
+var dataOwner = '090c5cfd-751d-490a-894a-3ce6f1109419' // Azure Service Bus Data Owner
+
+resource namespace 'Microsoft.ServiceBus/namespaces@2026-01-01' = {
   name: name
   location: location
   tags: tags
@@ -50,7 +66,7 @@ resource namespace 'Microsoft.ServiceBus/namespaces@2024-01-01' = {
   }
 }
 
-resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
+resource topic 'Microsoft.ServiceBus/namespaces/topics@2026-01-01' = {
   parent: namespace
   name: topicName
   properties: {
@@ -63,7 +79,9 @@ resource topic 'Microsoft.ServiceBus/namespaces/topics@2024-01-01' = {
   }
 }
 
-resource subscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024-01-01' = {
+// Dead letters stay on this subscription's $deadletterqueue (no forwarding): ops list them with their
+// reason and requeue one after a fix; the dead-letter alert fires on the first one.
+resource subscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2026-01-01' = {
   parent: topic
   name: subscriptionName
   properties: {
@@ -77,43 +95,76 @@ resource subscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2024
   }
 }
 
-// Azure Service Bus Data Receiver: the Functions host's session trigger.
-resource appReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(namespace.id, appPrincipalId, '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0')
+// 2021-05-01-preview is the newest diagnosticSettings version; the 2016-09-01 the linter offers is the
+// legacy per-service shape (name 'service', no categories), which cannot express this setting.
+#disable-next-line use-recent-api-versions
+resource diagnostics 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = {
+  name: 'to-log-analytics'
   scope: namespace
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0')
+    workspaceId: logAnalyticsId
+    metrics: [
+      {
+        category: 'AllMetrics'
+        enabled: true
+      }
+    ]
+  }
+}
+
+// The app owns its subscription only: receive for the trigger and the dead-letter queue (peek, complete
+// on requeue), and Manage on that one entity because the Functions scale controller reads the
+// subscription's message count to scale Flex Consumption out (with Receive alone it scales blind and logs
+// unauthorized-access warnings). Data Owner here cannot send to the topic or touch any other entity.
+resource appSubscriptionOwner 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(subscription.id, appIdentityName, dataOwner)
+  scope: subscription
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataOwner)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
 
-// Azure Service Bus Data Sender: the app re-publishes due timers (SessionId = customer id, MessageId = timer id).
+// The app sends to the topic only: POST /api/events in Azure, and a requeued dead letter.
 resource appSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(namespace.id, appPrincipalId, '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39')
-  scope: namespace
+  name: guid(topic.id, appIdentityName, dataSender)
+  scope: topic
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39')
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
 }
+
+// Producers: send on customer-events, nothing else (not the namespace, not the subscription).
+resource producerSenders 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for producer in producerPrincipalIds: {
+    name: guid(topic.id, producer, dataSender)
+    scope: topic
+    properties: {
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+      principalId: producer
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
 
 resource developerSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(developerPrincipalId)) {
-  name: guid(namespace.id, developerPrincipalId, '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39')
-  scope: namespace
+  name: guid(topic.id, developerPrincipalId, dataSender)
+  scope: topic
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '69a216fc-b8fb-44d8-bc22-1f3c2cd27a39')
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
     principalId: developerPrincipalId
     principalType: developerPrincipalType
   }
 }
 
 resource developerReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(developerPrincipalId)) {
-  name: guid(namespace.id, developerPrincipalId, '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0')
-  scope: namespace
+  name: guid(subscription.id, developerPrincipalId, dataReceiver)
+  scope: subscription
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0')
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
     principalId: developerPrincipalId
     principalType: developerPrincipalType
   }
@@ -122,5 +173,6 @@ resource developerReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' 
 // https://<name>.servicebus.windows.net:443/ -> <name>.servicebus.windows.net (cloud-agnostic).
 output fullyQualifiedNamespace string = split(split(namespace.properties.serviceBusEndpoint, '//')[1], ':')[0]
 output namespaceName string = namespace.name
+output namespaceId string = namespace.id
 output topicName string = topic.name
 output subscriptionName string = subscription.name

@@ -1,11 +1,14 @@
 namespace PrivateFlows.Host.Hosting;
 
-/// <summary>Local exporters (<c>PrivateFlows:Telemetry</c>): metrics to the console once a minute, traces on demand.</summary>
+/// <summary>
+/// Console exporters of the local host (<c>PrivateFlows:Telemetry</c>), both opt-in: metrics once a
+/// minute would otherwise fill the terminal (and print hundreds of lines on every stop).
+/// </summary>
 public sealed class TelemetryOptions
 {
     public const string Section = "PrivateFlows:Telemetry";
 
-    public bool ConsoleMetrics { get; set; } = true;
+    public bool ConsoleMetrics { get; set; }
 
     public bool ConsoleTraces { get; set; }
 

@@ -89,6 +89,20 @@ public sealed class HostProcess : IDisposable
         throw new TimeoutException($"the host did not become healthy within {timeout}:\n{Log}");
     }
 
+    /// <summary>kill -TERM: the host shuts down gracefully (exporters flush); true when it exited within <paramref name="timeout"/>.</summary>
+    public bool Stop(TimeSpan timeout)
+    {
+        if (_process is null) return true;
+        using (var term = Process.Start("kill", ["-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            term?.WaitForExit(10_000);
+        }
+
+        var exited = _process.WaitForExit(timeout);
+        if (exited) _process.WaitForExit(); // drain the redirected output
+        return exited;
+    }
+
     /// <summary>kill -9: no shutdown code runs.</summary>
     public void Kill()
     {
