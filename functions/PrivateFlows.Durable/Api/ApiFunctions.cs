@@ -26,6 +26,7 @@ public static class ApiFunctions
     public const string GetJourney = "GetJourney";
     public const string ListSegments = "ListSegments";
     public const string GetSegmentCustomers = "GetSegmentCustomers";
+    public const string GetKpis = "GetKpis";
 
     public const string ListDeadLetters = "ListDeadLetters";
     public const string RequeueDeadLetter = "RequeueDeadLetter";
@@ -50,6 +51,7 @@ public static class ApiFunctions
         [GetJourney] = ApiRoles.MarketerOrOps,
         [ListSegments] = ApiRoles.MarketerOrOps,
         [GetSegmentCustomers] = ApiRoles.MarketerOrOps,
+        [GetKpis] = ApiRoles.MarketerOrOps,
         [ListDeadLetters] = OpsOnly,
         [RequeueDeadLetter] = OpsOnly,
     }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrivateFlows.Durable.Ingress;
 using PrivateFlows.Runtime.DeadLetters;
+using PrivateFlows.Runtime.Insights;
 
 namespace PrivateFlows.Durable.Api;
 
@@ -26,6 +27,9 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<CustomerReads>();
         services.AddSingleton<CatalogReads>();
         services.AddSingleton<CustomerErasure>();
+        services.AddOptions<CostOptions>().Configure(o => o.Load(configuration.GetSection(CostOptions.Section))).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CostOptions>, CostOptionsValidator>();
+        services.AddSingleton<KpiReads>();
         services.AddSingleton(sp =>
         {
             var topic = sp.GetRequiredService<IOptions<EventTopicOptions>>().Value;

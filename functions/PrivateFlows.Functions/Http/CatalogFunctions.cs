@@ -5,8 +5,8 @@ using PrivateFlows.Durable.Api;
 
 namespace PrivateFlows.Functions.Http;
 
-/// <summary>Marketers' and ops' journeys and segments (anonymous at the Functions level: see <see cref="CustomerFunctions"/>).</summary>
-public sealed class CatalogFunctions(CatalogReads reads)
+/// <summary>Marketers' and ops' journeys, segments and KPIs (anonymous at the Functions level: see <see cref="CustomerFunctions"/>).</summary>
+public sealed class CatalogFunctions(CatalogReads reads, KpiReads kpis)
 {
     [Function(ApiFunctions.ListJourneys)]
     public IActionResult Journeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "journeys")] HttpRequest request) => reads.Journeys();
@@ -20,4 +20,8 @@ public sealed class CatalogFunctions(CatalogReads reads)
     [Function(ApiFunctions.GetSegmentCustomers)]
     public Task<IActionResult> SegmentCustomers([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "segments/{name}/customers")] HttpRequest request, string name, CancellationToken cancellationToken) =>
         reads.SegmentCustomersAsync(name, ApiQuery.Int(request, "limit"), ApiQuery.Text(request, "after"), cancellationToken);
+
+    [Function(ApiFunctions.GetKpis)]
+    public Task<IActionResult> Kpis([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "kpis")] HttpRequest request, CancellationToken cancellationToken) =>
+        kpis.KpisAsync(cancellationToken);
 }
