@@ -28,6 +28,7 @@ public static class ApiFunctions
     public const string GetSegmentCustomers = "GetSegmentCustomers";
     public const string GetKpis = "GetKpis";
 
+    public const string ListPoison = "ListPoison";
     public const string ListDeadLetters = "ListDeadLetters";
     public const string RequeueDeadLetter = "RequeueDeadLetter";
 
@@ -52,6 +53,7 @@ public static class ApiFunctions
         [ListSegments] = ApiRoles.MarketerOrOps,
         [GetSegmentCustomers] = ApiRoles.MarketerOrOps,
         [GetKpis] = ApiRoles.MarketerOrOps,
+        [ListPoison] = OpsOnly,
         [ListDeadLetters] = OpsOnly,
         [RequeueDeadLetter] = OpsOnly,
     }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -38,6 +38,8 @@ public static class ApiServiceCollectionExtensions
             return new DeadLetters(receiver, sp.GetRequiredService<ServiceBusSender>(), sp.GetRequiredService<ILogger<DeadLetters>>());
         });
         services.AddSingleton<DeadLetterOps>();
+        services.AddSingleton(sp => new PoisonInputs(sp.GetRequiredService<ServiceBusClient>().CreateReceiver(
+            sp.GetRequiredService<IOptions<EventTopicOptions>>().Value.PoisonQueue, new ServiceBusReceiverOptions { ReceiveMode = ServiceBusReceiveMode.PeekLock })));
         services.AddSingleton(new DashboardFiles(Path.Combine(AppContext.BaseDirectory, "wwwroot")));
         return services;
     }
