@@ -27,6 +27,7 @@ public static class ApiFunctions
     public const string ListSegments = "ListSegments";
     public const string GetSegmentCustomers = "GetSegmentCustomers";
     public const string GetKpis = "GetKpis";
+    public const string GetJourneyStats = "GetJourneyStats";
 
     public const string ListPoison = "ListPoison";
     public const string ListDeadLetters = "ListDeadLetters";
@@ -53,6 +54,7 @@ public static class ApiFunctions
         [ListSegments] = ApiRoles.MarketerOrOps,
         [GetSegmentCustomers] = ApiRoles.MarketerOrOps,
         [GetKpis] = ApiRoles.MarketerOrOps,
+        [GetJourneyStats] = ApiRoles.MarketerOrOps,
         [ListPoison] = OpsOnly,
         [ListDeadLetters] = OpsOnly,
         [RequeueDeadLetter] = OpsOnly,

@@ -29,6 +29,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<CustomerErasure>();
         services.AddOptions<CostOptions>().Configure(o => o.Load(configuration.GetSection(CostOptions.Section))).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CostOptions>, CostOptionsValidator>();
+        services.AddSingleton<JourneyStatsReads>();
         services.AddSingleton<KpiReads>();
         services.AddSingleton(sp =>
         {

@@ -1,9 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Extensions.Options;
 using PrivateFlows.Durable.Journeys;
 using PrivateFlows.Runtime.Insights;
-using PrivateFlows.Runtime.ReadModel;
 using PrivateFlows.Workflows.Insights;
 using PrivateFlows.Workflows.Segments;
 
@@ -30,7 +28,7 @@ public sealed record KpiView(
 /// over every profile, and ROI per running journey from its anonymous journey facts priced with
 /// <c>PrivateFlows:Costs</c>, computed as the local host does.
 /// </summary>
-public sealed class KpiReads(ICustomerReadModelReader reader, CustomerBase customers, ShippedJourneys journeys, IOptions<CostOptions> costs, TimeProvider clock)
+public sealed class KpiReads(CustomerBase customers, ShippedJourneys journeys, JourneyStatsReads stats, TimeProvider clock)
 {
     public async Task<IActionResult> KpisAsync(CancellationToken cancellationToken)
     {
@@ -44,7 +42,8 @@ public sealed class KpiReads(ICustomerReadModelReader reader, CustomerBase custo
         var perJourney = new List<JourneyRoi>();
         foreach (var name in journeys.Latest.Select(journeys.Find).OfType<Workflows.Language.JourneyVersion>().Select(v => v.Name))
         {
-            perJourney.Add(await RoiAsync(name, cancellationToken).ConfigureAwait(false));
+            if (await stats.ViewAsync(name, cancellationToken).ConfigureAwait(false) is not { } s) continue;
+            perJourney.Add(new JourneyRoi(name, s.Variants.Sum(v => v.Entered), s.Variants.Sum(v => v.Converted), s.AttributedRevenue, s.MessageCost, s.CouponCost, s.Roi));
         }
 
         var revenue = perJourney.Sum(j => j.AttributedRevenue);
@@ -52,18 +51,5 @@ public sealed class KpiReads(ICustomerReadModelReader reader, CustomerBase custo
         double? roi = cost > 0 ? (double)((revenue - cost) / cost) : null;
         return ApiResponse.Ok(new KpiView(now, kpis.Customers, kpis.ActivityRate, kpis.ConversionRate, kpis.RepurchaseRate, kpis.Retention30d, kpis.AverageLifetimeValue,
             kpis.LifetimeValueBySegment, byTier, revenue, cost, roi, perJourney));
-    }
-
-    private async Task<JourneyRoi> RoiAsync(string journey, CancellationToken cancellationToken)
-    {
-        var tallies = JourneyFacts.Tally(await reader.ReadJourneyFactsAsync(journey, cancellationToken).ConfigureAwait(false));
-        var stats = JourneyStats.Compute(journey, tallies.Select(t => t.Summary), 0m, 0.95,
-            version => journeys.Find(version)?.Definition.Steps.Select(s => s.Id).ToList());
-        // Message cost per channel (JourneyStats knows one price only), as the local host prices it.
-        var settings = costs.Value;
-        var messageCost = tallies.Sum(t => t.SentByChannel.Sum(c => c.Value * settings.MessageCost(c.Key.Length == 0 ? null : c.Key)));
-        var cost = messageCost + stats.CouponCost;
-        double? roi = cost > 0 ? (double)((stats.AttributedRevenue - cost) / cost) : null;
-        return new JourneyRoi(journey, stats.Variants.Sum(v => v.Entered), stats.Variants.Sum(v => v.Converted), stats.AttributedRevenue, messageCost, stats.CouponCost, roi);
     }
 }

@@ -6,7 +6,7 @@ using PrivateFlows.Durable.Api;
 namespace PrivateFlows.Functions.Http;
 
 /// <summary>Marketers' and ops' journeys, segments and KPIs (anonymous at the Functions level: see <see cref="CustomerFunctions"/>).</summary>
-public sealed class CatalogFunctions(CatalogReads reads, KpiReads kpis)
+public sealed class CatalogFunctions(CatalogReads reads, KpiReads kpis, JourneyStatsReads stats)
 {
     [Function(ApiFunctions.ListJourneys)]
     public IActionResult Journeys([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "journeys")] HttpRequest request) => reads.Journeys();
@@ -24,4 +24,8 @@ public sealed class CatalogFunctions(CatalogReads reads, KpiReads kpis)
     [Function(ApiFunctions.GetKpis)]
     public Task<IActionResult> Kpis([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "kpis")] HttpRequest request, CancellationToken cancellationToken) =>
         kpis.KpisAsync(cancellationToken);
+
+    [Function(ApiFunctions.GetJourneyStats)]
+    public Task<IActionResult> Stats([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "journeys/{name}/stats")] HttpRequest request, string name, CancellationToken cancellationToken) =>
+        stats.StatsAsync(name, cancellationToken);
 }

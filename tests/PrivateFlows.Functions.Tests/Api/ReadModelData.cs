@@ -35,7 +35,7 @@ public static class ReadModelData
         Effect[] effects =
         [
             new RecordHistory("h-1", customerId, new HistoryEntry("h-1", InstanceId, "onboarding", At, HistoryKind.Entered, "start", "entered on user.registered")),
-            new RecordHistory("h-2", customerId, new HistoryEntry("h-2", InstanceId, "onboarding", At, HistoryKind.Entered, "wait-a-day", "waiting")),
+            new RecordHistory("h-2", customerId, new HistoryEntry("h-2", InstanceId, "onboarding", At, HistoryKind.Sent, "welcome", "sent welcome by email")),
             new AwardPoints("p-1", customerId, InstanceId, 50, "welcome"),
         ];
         MessageRecord[] messages =
