@@ -20,6 +20,7 @@ public static class ApiFunctions
     public const string GetCustomerPoints = "GetCustomerPoints";
     public const string GetCustomerSegments = "GetCustomerSegments";
     public const string EraseCustomer = "EraseCustomer";
+    public const string ExportCustomer = "ExportCustomer";
     public const string GetInstance = "GetInstance";
 
     public const string ListJourneys = "ListJourneys";
@@ -48,6 +49,7 @@ public static class ApiFunctions
         [GetCustomerPoints] = OpsOnly,
         [GetCustomerSegments] = OpsOnly,
         [EraseCustomer] = OpsOnly,
+        [ExportCustomer] = OpsOnly,
         [GetInstance] = OpsOnly,
         [ListJourneys] = ApiRoles.MarketerOrOps,
         [GetJourney] = ApiRoles.MarketerOrOps,

@@ -27,6 +27,7 @@ public static class ApiServiceCollectionExtensions
         services.AddSingleton<CustomerReads>();
         services.AddSingleton<CatalogReads>();
         services.AddSingleton<CustomerErasure>();
+        services.AddSingleton<CustomerExports>();
         services.AddOptions<CostOptions>().Configure(o => o.Load(configuration.GetSection(CostOptions.Section))).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CostOptions>, CostOptionsValidator>();
         services.AddSingleton<JourneyStatsReads>();

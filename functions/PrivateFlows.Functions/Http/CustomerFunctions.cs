@@ -11,7 +11,7 @@ namespace PrivateFlows.Functions.Http;
 /// <c>AuthorizationLevel.Anonymous</c> for the Functions host on purpose: the app checks its own API keys and roles
 /// (the local host's), and Functions' host keys would be a second, role-less secret to hand out.
 /// </summary>
-public sealed class CustomerFunctions(CustomerReads reads, CustomerErasure erasure)
+public sealed class CustomerFunctions(CustomerReads reads, CustomerErasure erasure, CustomerExports exports)
 {
     [Function(ApiFunctions.GetCustomer)]
     public Task<IActionResult> Customer([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "customers/{customerId}")] HttpRequest request, string customerId, CancellationToken cancellationToken) =>
@@ -40,6 +40,10 @@ public sealed class CustomerFunctions(CustomerReads reads, CustomerErasure erasu
     [Function(ApiFunctions.GetInstance)]
     public Task<IActionResult> Instance([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "instances/{instanceId}")] HttpRequest request, string instanceId, CancellationToken cancellationToken) =>
         reads.InstanceAsync(instanceId, ApiQuery.Long(request, "after"), ApiQuery.Int(request, "limit"), cancellationToken);
+
+    [Function(ApiFunctions.ExportCustomer)]
+    public Task<IActionResult> Export([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "customers/{customerId}/export")] HttpRequest request, string customerId, CancellationToken cancellationToken) =>
+        exports.ExportAsync(customerId, cancellationToken);
 
     [Function(ApiFunctions.EraseCustomer)]
     public Task<IActionResult> Erase(
