@@ -1,5 +1,5 @@
 // Operations: engine status, throughput and error rate, timers due (relative to the host's clock), poison inputs (with
-// retry when the host has it),
+// retry when the host has it), Service Bus dead letters with requeue (only where the API answers /api/deadletters: Azure),
 // and the virtual clock when the host runs one.
 
 import { h, replace } from '../dom.js';
@@ -16,6 +16,7 @@ export async function render(container) {
   const throughputHost = h('div', null, loading());
   const timersHost = h('div', null, loading());
   const poisonHost = h('div', null, loading());
+  const deadLettersHost = h('div');
   const clockHost = h('div');
   const auto = h('input', { type: 'checkbox', id: 'ops-auto', checked: true });
 
@@ -28,12 +29,14 @@ export async function render(container) {
       card(t('ops.throughput'), throughputHost, { id: 'throughput-card' }),
       card(t('ops.timers'), timersHost, { id: 'timers-card' })),
     clockHost,
-    card(t('ops.poison'), poisonHost, { id: 'poison-card' }));
+    card(t('ops.poison'), poisonHost, { id: 'poison-card' }),
+    deadLettersHost);
 
-  const [canRetryPoison, hasClock, canAdvance] = await Promise.all([
+  const [canRetryPoison, hasClock, canAdvance, mayHaveDeadLetters] = await Promise.all([
     has('post', '/api/poison/{inputId}/retry'),
     has('get', '/api/clock'),
     has('post', '/api/clock/advance'),
+    has('get', '/api/deadletters'),
   ]);
 
   const loadStatus = async () => {
@@ -136,6 +139,47 @@ export async function render(container) {
     }
   };
 
+  // Dead letters live in Service Bus (Azure); the local host has none and no such route: then the section stays away.
+  const loadDeadLetters = async () => {
+    if (!mayHaveDeadLetters) return;
+    let list;
+    try {
+      list = await api.get('/api/deadletters?limit=100');
+    } catch (e) {
+      replace(deadLettersHost, e.missingEndpoint ? null : card(t('ops.deadLetters'), errorBox(e), { id: 'deadletters-card' }));
+      return;
+    }
+    if (!list.length) {
+      replace(deadLettersHost, card(t('ops.deadLetters'), empty(t('ops.noDeadLetters'), t('ops.noDeadLettersDetail'), { icon: 'check' }), { id: 'deadletters-card' }));
+      return;
+    }
+    const rows = list.map(d => {
+      const requeue = button(t('ops.requeue'), async () => {
+        await busy(requeue, async () => {
+          try {
+            await api.post(`/api/deadletters/${encode(String(d.sequenceNumber))}/requeue`);
+            toast(t('ops.requeued'), 'ok');
+            loadDeadLetters();
+          } catch (e) {
+            toast(e.message, 'bad');
+          }
+        });
+      }, { small: true, aria: t('ops.requeueAria', { id: d.sequenceNumber }) });
+      return h('tr', { 'data-sequence': String(d.sequenceNumber) },
+        h('td', null, h('code', null, d.eventId)),
+        h('td', null, d.customerId ? h('a', { href: `#/customers/${encode(d.customerId)}` }, d.customerId) : '—'),
+        h('td', { class: 'reason' }, h('span', { class: 'bad' }, d.reason ?? '—'), d.description ? h('div', { class: 'row-sub' }, d.description) : null,
+          h('details', null, h('summary', null, t('ops.body')), h('pre', { class: 'code-block' }, pretty(d.body)))),
+        h('td', { class: 'num' }, fmtNumber(d.deliveryCount)),
+        h('td', null, h('time', { datetime: d.enqueuedAt, title: fmtDateTime(d.enqueuedAt) }, fmtRelative(d.enqueuedAt))),
+        h('td', { class: 'actions' }, requeue));
+    });
+    replace(deadLettersHost, card(t('ops.deadLetters'), table([
+      { label: t('ops.colEvent') }, { label: t('ops.colCustomer') }, { label: t('ops.colReason') },
+      { label: t('ops.colAttempts'), class: 'num' }, { label: t('ops.colEnqueued') }, { label: h('span', { class: 'sr-only' }, t('common.actions')) },
+    ], rows, { label: t('ops.deadLetters') }), { id: 'deadletters-card' }));
+  };
+
   const loadClock = async () => {
     if (!hasClock) {
       replace(clockHost);
@@ -167,7 +211,7 @@ export async function render(container) {
     }
   };
 
-  const refresh = () => Promise.all([loadStatus(), loadThroughput(), loadTimers(), loadPoison(), loadClock()]);
+  const refresh = () => Promise.all([loadStatus(), loadThroughput(), loadTimers(), loadPoison(), loadDeadLetters(), loadClock()]);
   await refresh();
   const timer = setInterval(() => {
     if (auto.checked && document.visibilityState === 'visible') {
