@@ -11,12 +11,6 @@ namespace PrivateFlows.Functions.Tests.Api;
 /// <summary>The HTTP functions of the app as the Functions host sees them, and the key check in front of them.</summary>
 public sealed class HttpFunctionsTests
 {
-    /// <summary>
-    /// The durable engineer's ingest shell still asks the Functions host for a function key as well (merge note:
-    /// switch it to Anonymous; the app checks the producer's API key).
-    /// </summary>
-    private static readonly string[] FunctionLevelStill = [ApiFunctions.PostEvents];
-
     private static IEnumerable<(string Name, HttpTriggerAttribute Trigger)> HttpFunctions() =>
         typeof(ApiKeyMiddleware).Assembly.GetTypes()
             .SelectMany(t => t.GetMethods(BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static))
@@ -35,7 +29,7 @@ public sealed class HttpFunctionsTests
     [Fact]
     public void EveryHttpFunction_IsAnonymousAtTheFunctionsLevel_BecauseTheAppChecksKeys()
     {
-        HttpFunctions().Where(f => f.Trigger.AuthLevel != AuthorizationLevel.Anonymous && !FunctionLevelStill.Contains(f.Name)).Select(f => f.Name).Should().BeEmpty();
+        HttpFunctions().Where(f => f.Trigger.AuthLevel != AuthorizationLevel.Anonymous).Select(f => f.Name).Should().BeEmpty();
     }
 
     [Fact]
