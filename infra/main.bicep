@@ -250,6 +250,7 @@ module functionApp 'modules/functionapp.bicep' = {
     serviceBusFullyQualifiedNamespace: serviceBus.outputs.fullyQualifiedNamespace
     serviceBusTopicName: serviceBus.outputs.topicName
     serviceBusSubscriptionName: serviceBus.outputs.subscriptionName
+    serviceBusPoisonQueueName: serviceBus.outputs.poisonQueueName
     cosmosEndpoint: cosmos.outputs.endpoint
     cosmosDatabaseName: cosmos.outputs.databaseName
     maximumInstanceCount: maximumInstanceCount
@@ -266,6 +267,7 @@ module alerts 'modules/alerts.bicep' = {
     logAnalyticsId: monitoring.outputs.logAnalyticsId
     serviceBusNamespaceId: serviceBus.outputs.namespaceId
     topicName: serviceBus.outputs.topicName
+    poisonQueueName: serviceBus.outputs.poisonQueueName
     alertEmail: alertEmail
   }
 }

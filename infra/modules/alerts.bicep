@@ -24,6 +24,9 @@ param serviceBusNamespaceId string
 @description('Topic whose subscriptions\' dead letters raise the alert.')
 param topicName string
 
+@description('Queue the customer-event trigger sets never-acceptable messages aside in.')
+param poisonQueueName string
+
 @description('E-mail address the alerts go to; empty = alerts fire (portal, Azure Monitor) but notify no one.')
 param alertEmail string = ''
 
@@ -79,6 +82,51 @@ resource deadLetters 'Microsoft.Insights/metricAlerts@2026-01-01' = {
               operator: 'Include'
               values: [
                 topicName
+              ]
+            }
+          ]
+          operator: 'GreaterThan'
+          threshold: 0
+          timeAggregation: 'Maximum'
+        }
+      ]
+    }
+    actions: [
+      {
+        actionGroupId: actionGroup.id
+      }
+    ]
+  }
+}
+
+resource poisonQueue 'Microsoft.Insights/metricAlerts@2026-01-01' = {
+  name: '${namePrefix}-poison-queue'
+  location: 'global'
+  tags: tags
+  properties: {
+    description: 'A message on ${topicName} could never become a customer event and was set aside in ${poisonQueueName}: read its reason with the ops API (poison) and fix the producer.'
+    severity: 2
+    enabled: true
+    scopes: [
+      serviceBusNamespaceId
+    ]
+    evaluationFrequency: 'PT5M'
+    windowSize: 'PT5M'
+    autoMitigate: true
+    criteria: {
+      'odata.type': 'Microsoft.Azure.Monitor.SingleResourceMultipleMetricCriteria'
+      allOf: [
+        {
+          name: 'poisonMessages'
+          criterionType: 'StaticThresholdCriterion'
+          metricNamespace: 'Microsoft.ServiceBus/namespaces'
+          metricName: 'ActiveMessages'
+          dimensions: [
+            {
+              name: 'EntityName'
+              operator: 'Include'
+              values: [
+                poisonQueueName
               ]
             }
           ]

@@ -49,6 +49,9 @@ param serviceBusTopicName string
 @description('Session-enabled subscription the customer-event trigger reads.')
 param serviceBusSubscriptionName string
 
+@description('Queue the customer-event trigger sets never-acceptable messages aside in.')
+param serviceBusPoisonQueueName string
+
 @description('Cosmos DB account endpoint.')
 param cosmosEndpoint string
 
@@ -168,6 +171,7 @@ resource app 'Microsoft.Web/sites@2025-03-01' = {
         PrivateFlows__Cosmos__CreateContainers: 'false'
         PrivateFlows__ServiceBus__Topic: serviceBusTopicName
         PrivateFlows__ServiceBus__Subscription: serviceBusSubscriptionName
+        PrivateFlows__ServiceBus__PoisonQueue: serviceBusPoisonQueueName
         // Secrets: Key Vault references only.
         PrivateFlows__ApiKeys__Producer__0: keyVaultReference(keyVaultName, 'producer-api-key')
         PrivateFlows__ApiKeys__Marketer__0: keyVaultReference(keyVaultName, 'marketer-api-key')

@@ -19,6 +19,9 @@ param topicName string
 @description('Session-enabled subscription the journey engine consumes.')
 param subscriptionName string
 
+@description('Queue the customer-event trigger sets a message aside in when it can never become a customer event (invalid JSON or CloudEvent, subject not the session id), with the reason as application properties.')
+param poisonQueueName string = 'customer-events-poison'
+
 @description('Deliveries before a message is dead-lettered (transient failures are retried this many times).')
 @minValue(1)
 @maxValue(2000)
@@ -95,6 +98,25 @@ resource subscription 'Microsoft.ServiceBus/namespaces/topics/subscriptions@2026
   }
 }
 
+// The ingress copies a message it can never accept here with DeadLetterReason / DeadLetterErrorDescription
+// properties, then completes it (the Functions Service Bus extension served for this build cannot
+// dead-letter a triggered message with a reason itself). Ops list it (GET /api/poison); the poison alert
+// fires on the first one. Producers hold no role on it.
+resource poisonQueue 'Microsoft.ServiceBus/namespaces/queues@2026-01-01' = {
+  parent: namespace
+  name: poisonQueueName
+  properties: {
+    requiresSession: false
+    requiresDuplicateDetection: false
+    lockDuration: 'PT1M'
+    maxDeliveryCount: maxDeliveryCount
+    deadLetteringOnMessageExpiration: false
+    defaultMessageTimeToLive: 'P14D'
+    enableBatchedOperations: true
+    maxSizeInMegabytes: 1024
+  }
+}
+
 // 2021-05-01-preview is the newest diagnosticSettings version; the 2016-09-01 the linter offers is the
 // legacy per-service shape (name 'service', no categories), which cannot express this setting.
 #disable-next-line use-recent-api-versions
@@ -132,6 +154,27 @@ resource appSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
   scope: topic
   properties: {
     roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The app on its poison queue: send (ingress sets a bad message aside) and receive (ops peek and remove).
+resource appPoisonSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(poisonQueue.id, appIdentityName, dataSender)
+  scope: poisonQueue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataSender)
+    principalId: appPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource appPoisonReceiver 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(poisonQueue.id, appIdentityName, dataReceiver)
+  scope: poisonQueue
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', dataReceiver)
     principalId: appPrincipalId
     principalType: 'ServicePrincipal'
   }
@@ -176,3 +219,4 @@ output namespaceName string = namespace.name
 output namespaceId string = namespace.id
 output topicName string = topic.name
 output subscriptionName string = subscription.name
+output poisonQueueName string = poisonQueue.name

@@ -172,11 +172,15 @@ public sealed partial class BicepTemplateTests(BicepFixture bicep)
     [Fact]
     public void Only_customer_events_travel_service_bus()
     {
-        // One topic, one subscription, no queue: timers and control commands are not Service Bus messages
-        // (Durable timers and the Durable client, in the task hub), so a producer cannot forge one.
+        // One topic, one subscription, and the app's own poison queue: timers and control commands are not Service Bus
+        // messages (Durable timers and the Durable client, in the task hub), so a producer cannot forge one.
         ArmTemplate.OfType(Template, "Microsoft.ServiceBus/namespaces/topics").Should().ContainSingle();
         ArmTemplate.OfType(Template, "Microsoft.ServiceBus/namespaces/topics/subscriptions").Should().ContainSingle();
-        ArmTemplate.OfType(Template, "Microsoft.ServiceBus/namespaces/queues").Should().BeEmpty();
+        var poison = ArmTemplate.OfType(Template, "Microsoft.ServiceBus/namespaces/queues").Should().ContainSingle().Subject;
+        ArmTemplate.ModuleParameter(Template, "servicebus", "poisonQueueName").Should().BeNull("the queue keeps the name the app defaults to (PrivateFlows:ServiceBus:PoisonQueue)");
+        CompiledTemplate.ModuleTemplate(Template, "servicebus")["parameters"]!["poisonQueueName"]!["defaultValue"]!.GetValue<string>().Should().Be("customer-events-poison");
+        poison.Properties["requiresSession"]!.GetValue<bool>().Should().BeFalse();
+        CompiledTemplate.AppSettings(Template).Always.Should().ContainKey("PrivateFlows__ServiceBus__PoisonQueue");
         ArmTemplate.OfType(Template, "Microsoft.ServiceBus/namespaces/topics/subscriptions").Single()
             .Properties.Should().NotContainKey("forwardTo");
     }

@@ -17,6 +17,8 @@ public sealed class LeastPrivilegeTests(BicepFixture bicep)
     [Theory]
     [InlineData("090c5cfd-751d-490a-894a-3ce6f1109419", "Microsoft.ServiceBus/namespaces/topics/subscriptions", "Azure Service Bus Data Owner (receive + the scale controller's message count)")]
     [InlineData("69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "Microsoft.ServiceBus/namespaces/topics'", "Azure Service Bus Data Sender")]
+    [InlineData("69a216fc-b8fb-44d8-bc22-1f3c2cd27a39", "Microsoft.ServiceBus/namespaces/queues'", "Azure Service Bus Data Sender (ingress sets a bad message aside)")]
+    [InlineData("4f6d3b9b-027b-4f4c-9142-0e5a2a2247e0", "Microsoft.ServiceBus/namespaces/queues'", "Azure Service Bus Data Receiver (ops read the poison queue)")]
     [InlineData("b7e6dc6d-f1e8-4753-8033-0f276bb0955b", "Microsoft.Storage/storageAccounts", "Storage Blob Data Owner")]
     [InlineData("974c5e8b-45b9-4653-ba55-5f855dd0fb88", "Microsoft.Storage/storageAccounts", "Storage Queue Data Contributor")]
     [InlineData("0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3", "Microsoft.Storage/storageAccounts", "Storage Table Data Contributor")]
@@ -28,9 +30,10 @@ public sealed class LeastPrivilegeTests(BicepFixture bicep)
             .Where(a => a.Type == "Microsoft.Authorization/roleAssignments")
             .Where(a => CompiledTemplate.PrincipalOf(a) == AppPrincipal)
             .Where(a => CompiledTemplate.RoleGuid(Template, a) == roleDefinitionGuid)
+            .Where(a => a.Node["scope"]!.GetValue<string>().Contains(scopeType, StringComparison.Ordinal))
             .ToList();
 
-        assignments.Should().ContainSingle($"the app identity should hold {roleName} exactly once");
+        assignments.Should().ContainSingle($"the app identity should hold {roleName} exactly once on the {scopeType}");
         var assignment = assignments[0];
         assignment.Properties["roleDefinitionId"]!.GetValue<string>().Should().Contain("Microsoft.Authorization/roleDefinitions");
         assignment.Properties["principalType"]!.GetValue<string>().Should().Be("ServicePrincipal");
@@ -45,7 +48,7 @@ public sealed class LeastPrivilegeTests(BicepFixture bicep)
         var roles = CompiledTemplate.RoleAssignments(Template)
             .Where(a => a.Type == "Microsoft.Authorization/roleAssignments" && CompiledTemplate.PrincipalOf(a) == AppPrincipal)
             .Select(a => CompiledTemplate.RoleGuid(Template, a));
-        roles.Should().HaveCount(7, "owner of the subscription, sender on the topic, three storage data roles, metrics publisher, secrets user");
+        roles.Should().HaveCount(9, "owner of the subscription, sender on the topic, sender and receiver on the poison queue, three storage data roles, metrics publisher, secrets user");
     }
 
     [Fact]
@@ -66,8 +69,8 @@ public sealed class LeastPrivilegeTests(BicepFixture bicep)
         CompiledTemplate.RoleAssignments(Template)
             .Where(a => a.Module == "servicebus")
             .Select(a => a.Node["scope"]!.GetValue<string>())
-            .Should().OnlyContain(scope => scope.Contains("/topics", StringComparison.Ordinal),
-                "roles are scoped to the customer-events topic or its journeys subscription");
+            .Should().OnlyContain(scope => scope.Contains("/topics", StringComparison.Ordinal) || scope.Contains("/queues", StringComparison.Ordinal),
+                "roles are scoped to the customer-events topic, its journeys subscription or the app's poison queue");
     }
 
     [Fact]

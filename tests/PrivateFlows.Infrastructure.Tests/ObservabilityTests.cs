@@ -24,9 +24,21 @@ public sealed class ObservabilityTests(BicepFixture bicep)
     }
 
     [Fact]
+    public void Poison_queue_alert_fires_on_the_first_message_set_aside()
+    {
+        var alert = ArmTemplate.OfType(Template, "Microsoft.Insights/metricAlerts").Single(a => a.Name.Contains("poison-queue", StringComparison.Ordinal));
+        var criterion = alert.Properties["criteria"]!["allOf"]![0]!;
+        criterion["metricName"]!.GetValue<string>().Should().Be("ActiveMessages");
+        criterion["operator"]!.GetValue<string>().Should().Be("GreaterThan");
+        criterion["threshold"]!.GetValue<int>().Should().Be(0);
+        criterion["dimensions"]![0]!["values"]![0]!.GetValue<string>().Should().Be("[parameters('poisonQueueName')]");
+        alert.Properties["actions"]![0]!["actionGroupId"].Should().NotBeNull();
+    }
+
+    [Fact]
     public void Dead_letters_alert_fires_on_the_first_one()
     {
-        var alert = ArmTemplate.Single(Template, "Microsoft.Insights/metricAlerts");
+        var alert = ArmTemplate.OfType(Template, "Microsoft.Insights/metricAlerts").Single(a => a.Name.Contains("dead-letters", StringComparison.Ordinal));
         var criterion = alert.Properties["criteria"]!["allOf"]![0]!;
         criterion["metricNamespace"]!.GetValue<string>().Should().Be("Microsoft.ServiceBus/namespaces");
         criterion["metricName"]!.GetValue<string>().Should().Be("DeadletteredMessages");
