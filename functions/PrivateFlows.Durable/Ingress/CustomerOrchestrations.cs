@@ -2,6 +2,7 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using PrivateFlows.Durable.Orchestration;
+using PrivateFlows.Runtime.ReadModel;
 using PrivateFlows.Runtime.Serialization;
 using PrivateFlows.Workflows.Customers;
 
@@ -11,8 +12,10 @@ namespace PrivateFlows.Durable.Ingress;
 /// Hands a customer event to that customer's orchestration: raises it to a running one, or starts the orchestration
 /// with the event already in its inbox. Callers deliver a customer's events one at a time and in order (a Service Bus
 /// session per customer), so the orchestration receives them in order; a repeated event id changes nothing there.
+/// An event for an erased customer (no orchestration any more, a tombstone in the read model) is dropped, never
+/// allowed to start the customer again.
 /// </summary>
-public sealed class CustomerOrchestrations(ILogger<CustomerOrchestrations> log)
+public sealed class CustomerOrchestrations(ICustomerReadModelReader readModel, ILogger<CustomerOrchestrations> log)
 {
     public async Task<Handover> DeliverAsync(DurableTaskClient client, CustomerEvent e, CancellationToken cancellationToken = default)
     {
@@ -31,6 +34,13 @@ public sealed class CustomerOrchestrations(ILogger<CustomerOrchestrations> log)
                 throw new CustomerUnavailableException(e.Subject, $"the orchestration {instanceId} failed ({failure?.ErrorType}: {failure?.ErrorMessage}); ops must look at it before more events can go in");
             case OrchestrationRuntimeStatus.Terminated:
                 throw new CustomerUnavailableException(e.Subject, $"the orchestration {instanceId} was terminated (customer erased or stopped by ops)");
+        }
+
+        if (existing is null && await readModel.IsErasedAsync(e.Subject, cancellationToken).ConfigureAwait(false))
+        {
+            // Erased (GDPR/PIPL): the orchestration and its history were purged; a late event must not bring her back.
+            log.LogInformation("Dropped event {EventId}: its customer was erased", e.Id);
+            return Handover.Dropped;
         }
 
         var input = RuntimeJson.Serialize(CustomerJourneys.New(e.Subject, [e]));
@@ -52,8 +62,8 @@ public sealed class CustomerOrchestrations(ILogger<CustomerOrchestrations> log)
     }
 }
 
-/// <summary>How an event reached its customer's orchestration.</summary>
-public enum Handover { Started, Raised }
+/// <summary>How an event reached its customer's orchestration, or that it was dropped (the customer was erased).</summary>
+public enum Handover { Started, Raised, Dropped }
 
 /// <summary>The customer's orchestration cannot take events (failed or terminated): the event goes to the dead-letter queue with this reason.</summary>
 public sealed class CustomerUnavailableException(string customerId, string reason) : Exception(reason)

@@ -47,6 +47,21 @@ public sealed class CustomerErasureTests
     }
 
     [Fact]
+    public async Task DeliverAsync_LateEventAfterErasure_IsDroppedAndStartsNothing()
+    {
+        var model = await ReadModelData.WithCustomerAsync();
+        _instance = Instance(OrchestrationRuntimeStatus.Running);
+        await Erasure(model).EraseAsync(_client.Object, "c-1", CancellationToken.None);
+        var late = new PrivateFlows.Workflows.Customers.CustomerEvent("late-1", "app.opened", "c-1", DateTimeOffset.UnixEpoch, [], "app");
+
+        var handover = await new Durable.Ingress.CustomerOrchestrations(model, NullLogger<Durable.Ingress.CustomerOrchestrations>.Instance).DeliverAsync(_client.Object, late);
+
+        handover.Should().Be(Durable.Ingress.Handover.Dropped, "an erased customer's purged orchestration must not be started again by a late event");
+        _client.Verify(c => c.ScheduleNewOrchestrationInstanceAsync(It.IsAny<Microsoft.DurableTask.TaskName>(), It.IsAny<object?>(), It.IsAny<Microsoft.DurableTask.StartOrchestrationOptions?>(), It.IsAny<CancellationToken>()), Times.Never);
+        _client.Verify(c => c.RaiseEventAsync(It.IsAny<string>(), It.IsAny<string>(), It.IsAny<object?>(), It.IsAny<CancellationToken>()), Times.Never);
+    }
+
+    [Fact]
     public async Task EraseAsync_SecondTime_Answers404AndTouchesNoOrchestration()
     {
         var model = await ReadModelData.WithCustomerAsync();

@@ -1,3 +1,4 @@
+using PrivateFlows.Runtime.ReadModel;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
@@ -33,7 +34,7 @@ public sealed class DurableJourneys : IAsyncDisposable
 
     public DurableTaskClient Client => _host!.Client;
 
-    public CustomerOrchestrations Orchestrations { get; } = new(NullLogger<CustomerOrchestrations>.Instance);
+    public CustomerOrchestrations Orchestrations { get; } = new(new InMemoryCustomerReadModel(), NullLogger<CustomerOrchestrations>.Instance);
 
     public CustomerEventIngress Ingress => new(Orchestrations, NullLogger<CustomerEventIngress>.Instance);
 
