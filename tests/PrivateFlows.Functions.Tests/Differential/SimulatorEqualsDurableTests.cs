@@ -6,6 +6,7 @@ using PrivateFlows.Durable.Ingress;
 using PrivateFlows.Durable.Orchestration;
 using PrivateFlows.Functions.Tests.Support;
 using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Runtime.Tests.Differential;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
 using PrivateFlows.Workflows.Language;
