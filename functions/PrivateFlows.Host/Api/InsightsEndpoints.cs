@@ -18,43 +18,6 @@ namespace PrivateFlows.Host.Api;
 /// </summary>
 public static class InsightsEndpoints
 {
-    public sealed record SeriesPoint(string Date, int Sends, int Conversions);
-
-    public sealed record DeclaredWinnerView(string Variant, double Confidence, string Metric, DateTimeOffset DeclaredAt);
-
-    /// <summary><see cref="JourneyStats"/> with per-channel message cost, the declared winner (which <c>winner</c> then names) and daily series.</summary>
-    public sealed record StatsView(
-        string Journey,
-        ImmutableArray<VariantStats> Variants,
-        double? HoldoutUplift,
-        double? UpliftConfidence,
-        string? Winner,
-        double? WinnerConfidence,
-        decimal AttributedRevenue,
-        decimal MessageCost,
-        decimal CouponCost,
-        double? Roi,
-        bool WinnerDeclared,
-        DeclaredWinnerView? DeclaredWinner,
-        string? WinnerRule,
-        ImmutableArray<SeriesPoint> Series,
-        ImmutableArray<VariantFunnel> Funnels);
-
-    public sealed record KpiView(
-        DateTimeOffset AsOf,
-        long Customers,
-        Proportion ActivityRate,
-        Proportion ConversionRate,
-        Proportion RepurchaseRate,
-        Proportion Retention30d,
-        decimal AverageLifetimeValue,
-        ImmutableSortedDictionary<string, decimal> LifetimeValueBySegment,
-        ImmutableSortedDictionary<string, decimal> LifetimeValueByTier,
-        decimal AttributedRevenue,
-        decimal Cost,
-        double? Roi,
-        IReadOnlyList<JourneyRoi> Journeys);
-
     public sealed record SegmentView(string Name, string Expression, string? Description);
 
     public sealed record SegmentMember(string CustomerId, string Lifecycle, RfmScore Rfm, string Tier, long Points);
@@ -67,19 +30,14 @@ public static class InsightsEndpoints
         app.MapGet("/api/journeys/{name}/stats", async Task<Results<Ok<StatsView>, ProblemHttpResult>> (string name, JourneyInsights insights, CancellationToken ct) =>
             {
                 var report = await insights.StatsAsync(name, ct);
-                return report is null ? Problems.NotFound("Journey not found", $"no journey '{name}' is published") : TypedResults.Ok(View(report));
+                return report is null ? Problems.NotFound("Journey not found", $"no journey '{name}' is published") : TypedResults.Ok(StatsView.From(report));
             })
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithTags("insights")
             .WithSummary("Funnel per version and variant (each step reached; of the others, how many took another path, are still in progress, converted earlier or dropped off), conversion with 95% intervals, holdout uplift, A/B winner and ROI");
 
         app.MapGet("/api/kpis", async (JourneyInsights insights, CancellationToken ct) =>
-            {
-                var r = await insights.KpisAsync(ct);
-                var k = r.Kpis;
-                return TypedResults.Ok(new KpiView(r.AsOf, k.Customers, k.ActivityRate, k.ConversionRate, k.RepurchaseRate, k.Retention30d, k.AverageLifetimeValue,
-                    k.LifetimeValueBySegment, r.LifetimeValueByTier, r.AttributedRevenue, r.Cost, r.Roi, r.Journeys));
-            })
+                TypedResults.Ok(KpiView.From(await insights.KpisAsync(ct))))
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithTags("insights")
             .WithSummary("Activity, conversion, repurchase, 30-day retention, lifetime value by lifecycle stage and tier, ROI per journey");
@@ -113,14 +71,4 @@ public static class InsightsEndpoints
 
     internal static SegmentMember Member(CustomerProfile p, DateTimeOffset now, CustomerProgram program) =>
         new(p.CustomerId, Lifecycle.Stage(p, now, program.Lifecycle), RfmScoring.Score(p, now, program.Rfm), p.Tier, p.Points);
-
-    private static StatsView View(JourneyReport report)
-    {
-        var s = report.Stats;
-        var declared = report.Declared is { } d ? new DeclaredWinnerView(d.Variant, d.Confidence, d.Metric, d.DeclaredAt) : null;
-        return new StatsView(s.Journey, s.Variants, s.HoldoutUplift, s.UpliftConfidence, s.Winner, s.WinnerConfidence, s.AttributedRevenue, s.MessageCost, s.CouponCost, s.Roi,
-            declared is not null, declared, report.Rule?.ToString(),
-            [.. report.Series.Select(p => new SeriesPoint(p.Date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), p.Sent, p.Converted))],
-            report.Funnels);
-    }
 }

@@ -58,53 +58,17 @@ public sealed class JourneyInsights(
         var now = clock.GetUtcNow();
         var profiles = (await customers.ReadableAsync(now, cancellationToken).ConfigureAwait(false)).Profiles;
         var program = customers.ProgramFor(profiles, now);
-        var kpis = Kpis.Compute([.. profiles], now, p => Lifecycle.Stage(p, now, program.Lifecycle));
-        var byTier = profiles.GroupBy(p => p.Tier, StringComparer.Ordinal)
-            .ToImmutableSortedDictionary(g => g.Key, g => Math.Round(g.Sum(p => p.Orders.Net) / g.Count(), 2), StringComparer.Ordinal);
-
         var journeys = new List<JourneyRoi>();
         foreach (var name in catalog.Published.Keys)
         {
-            var report = await StatsAsync(name, cancellationToken).ConfigureAwait(false);
-            if (report is null) continue;
-            var s = report.Stats;
-            journeys.Add(new JourneyRoi(name, s.Variants.Sum(v => v.Entered), s.Variants.Sum(v => v.Converted), s.AttributedRevenue, s.MessageCost, s.CouponCost, s.Roi));
+            if (await StatsAsync(name, cancellationToken).ConfigureAwait(false) is { } report) journeys.Add(JourneyReports.Roi(name, report.Stats));
         }
 
-        var revenue = journeys.Sum(j => j.AttributedRevenue);
-        var cost = journeys.Sum(j => j.MessageCost + j.CouponCost);
-        double? roi = cost > 0 ? (double)((revenue - cost) / cost) : null;
-        return new KpiReport(now, kpis, byTier, journeys, revenue, cost, roi);
+        return KpiReports.Build([.. profiles], now, program, journeys);
     }
 
-    private JourneyReport Report(string journey, IReadOnlyList<JourneyFacts.InstanceTally> tallies, WinnerRule? rule, DeclaredWinner? declared, IReadOnlyList<JourneyFact> facts)
-    {
-        var confidence = rule is null ? 0.95 : rule.Confidence / 100.0;
-        var stats = JourneyStats.Compute(journey, tallies.Select(t => t.Summary), 0m, confidence,
-            version => catalog.Find(version)?.Definition.Steps.Select(s => s.Id).ToList());
-
-        // Message cost per channel (JourneyStats knows one price only), then ROI on the full cost.
-        var settings = costs.Value;
-        var messageCost = tallies.Sum(t => t.SentByChannel.Sum(c => c.Value * settings.MessageCost(c.Key.Length == 0 ? null : c.Key)));
-        var cost = messageCost + stats.CouponCost;
-        stats = stats with
-        {
-            MessageCost = messageCost,
-            Roi = cost > 0 ? (double)((stats.AttributedRevenue - cost) / cost) : null,
-            Winner = declared?.Variant ?? stats.Winner,
-            WinnerConfidence = declared?.Confidence ?? stats.WinnerConfidence,
-        };
-
-        var series = facts
-            .Where(f => f.Kind == JourneyFactKind.Sent || (f.Kind == JourneyFactKind.Ended && f.Outcome == InstanceOutcome.Converted))
-            .GroupBy(f => DateOnly.FromDateTime(f.At.UtcDateTime))
-            .OrderBy(g => g.Key)
-            .Select(g => new DailyPoint(g.Key, g.Count(f => f.Kind == JourneyFactKind.Sent), g.Count(f => f.Kind == JourneyFactKind.Ended)))
-            .ToImmutableArray();
-        var funnels = JourneyFunnel.Compute(tallies.Select(t => t.Summary).Where(i => i.Journey == journey),
-            version => catalog.Find(version)?.Definition is { } definition ? FunnelShape.Of(definition) : null);
-        return new JourneyReport(stats, declared, rule, series) { Funnels = funnels };
-    }
+    private JourneyReport Report(string journey, IReadOnlyList<JourneyFacts.InstanceTally> tallies, WinnerRule? rule, DeclaredWinner? declared, IReadOnlyList<JourneyFact> facts) =>
+        JourneyReports.Build(journey, tallies, facts, rule, declared, catalog.Find, costs.Value);
 
     /// <summary>
     /// Declares the winner once the rule's <see cref="WinnerRule.After"/> has passed since the split's first entry and one
