@@ -8,6 +8,10 @@ using PrivateFlows.Workflows.Language;
 
 namespace PrivateFlows.Runtime.Tests.Storage;
 
+/// <summary>
+/// What only the SQLite store does (WAL, group commit, reopening the file) and SQLite-specific details of shared
+/// behaviour; what every store must do is in <see cref="JourneyStoreContractTests"/>, which runs on SQLite too.
+/// </summary>
 public sealed class SqliteJourneyStoreTests : IAsyncLifetime
 {
     private static readonly DateTimeOffset At = EngineHarness.Start;
@@ -40,40 +44,6 @@ public sealed class SqliteJourneyStoreTests : IAsyncLifetime
         command.CommandText = "PRAGMA journal_mode";
         command.ExecuteScalar().Should().Be("wal");
         File.Exists(_store.FilePath).Should().BeTrue();
-    }
-
-    [Fact]
-    public async Task Accepting_events_is_idempotent_by_event_id_also_within_one_batch()
-    {
-        var first = await _store.AcceptEventsAsync([Events.Registered("c1", At, "e1"), Events.Order("c1", At, "e2"), Events.Order("c1", At, "e2")], At);
-        var second = await _store.AcceptEventsAsync([Events.Order("c1", At, "e2"), Events.Order("c1", At, "e3")], At);
-
-        first.Should().Equal("e1", "e2");
-        second.Should().Equal("e3");
-        (await _store.ReadPendingEventsAsync()).Select(e => e.Id).Should().Equal("e1", "e2", "e3");
-        var timeline = await _store.ReadEventsAsync("c1", 0, 10);
-        timeline.Select(t => t.Event.Id).Should().Equal("e1", "e2", "e3");
-        timeline[1].Event.Data["amount"]!.GetValue<decimal>().Should().Be(99m);
-    }
-
-    [Fact]
-    public async Task A_commit_checks_the_version_like_an_ETag()
-    {
-        var document = CustomerDocument.New("c1");
-        var v1 = await _store.CommitStepAsync(new StepCommit(document, 0));
-        v1.Version.Should().Be(1);
-
-        var v2 = await _store.CommitStepAsync(new StepCommit(v1 with { ProcessedInputs = ["e:1"] }, 1));
-        v2.Version.Should().Be(2);
-
-        var stale = () => _store.CommitStepAsync(new StepCommit(v1 with { ProcessedInputs = ["e:other"] }, 1));
-        await stale.Should().ThrowAsync<ConcurrencyConflictException>();
-        var twiceNew = () => _store.CommitStepAsync(new StepCommit(document, 0));
-        await twiceNew.Should().ThrowAsync<ConcurrencyConflictException>();
-
-        var stored = await _store.ReadCustomerAsync("c1");
-        stored!.Version.Should().Be(2);
-        stored.ProcessedInputs.Should().Equal("e:1");
     }
 
     [Fact]
@@ -170,19 +140,6 @@ public sealed class SqliteJourneyStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_delivered_message_is_never_downgraded_by_a_later_failure()
-    {
-        MessageRecord Message(DeliveryStatus status, int attempts) => new("m1", "c1", "i1", "j", "s", "webhook", "transactional", "t", "en", null, "b", "url", "webhook", status, attempts, status.ToString(), At);
-        await _store.RecordMessageAsync(Message(DeliveryStatus.Failed, 3));
-        await _store.RecordMessageAsync(Message(DeliveryStatus.Delivered, 1));
-        await _store.RecordMessageAsync(Message(DeliveryStatus.Failed, 2));
-
-        var stored = await _store.ReadMessageAsync("m1");
-        stored!.Status.Should().Be(DeliveryStatus.Delivered);
-        stored.Attempts.Should().Be(4);
-    }
-
-    [Fact]
     public async Task History_pages_per_instance_and_per_customer_in_insertion_order()
     {
         var effects = Enumerable.Range(0, 7)
@@ -198,27 +155,6 @@ public sealed class SqliteJourneyStoreTests : IAsyncLifetime
         second.Entries.Select(e => e.Detail).Should().Equal("entry 6");
         second.Next.Should().BeNull();
         (await _store.ReadCustomerHistoryAsync("c1", 0, 100)).Entries.Should().HaveCount(7);
-    }
-
-    [Fact]
-    public async Task Publishing_numbers_versions_per_journey_and_ignores_identical_content()
-    {
-        var loaded = JourneyLoader.LoadDirectory(Paths.BuiltInJourneys);
-        var onboarding = loaded.Journeys.Single(j => j.Name == "onboarding");
-        var changed = JourneyLoader.Load("onboarding.yaml", onboarding.Yaml.Replace("priority: 60", "priority: 61", StringComparison.Ordinal), onboarding.Templates.Values.SelectMany(l => l.Values)).Journeys.Single();
-
-        var v1 = await _store.PublishJourneyAsync(onboarding, At);
-        var again = await _store.PublishJourneyAsync(onboarding, At.AddDays(1));
-        var v2 = await _store.PublishJourneyAsync(changed, At.AddDays(2));
-        var other = await _store.PublishJourneyAsync(loaded.Journeys.Single(j => j.Name == "win-back"), At);
-
-        (v1.Number, v1.Created).Should().Be((1, true));
-        (again.Number, again.Created, again.PublishedAt).Should().Be((1, false, At));
-        (v2.Number, v2.Created).Should().Be((2, true));
-        other.Number.Should().Be(1);
-        var all = await _store.ReadJourneysAsync();
-        all.Select(j => (j.Name, j.Number)).Should().Equal(("onboarding", 1), ("onboarding", 2), ("win-back", 1));
-        all[0].Templates.Should().Contain(t => t.Name == "onboarding-welcome" && t.Locale == "zh-CN" && t.Text.Length > 0);
     }
 
     [Fact]
