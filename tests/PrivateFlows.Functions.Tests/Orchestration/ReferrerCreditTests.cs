@@ -21,9 +21,8 @@ public sealed class ReferrerCreditTests
         await durable.SendAsync(Events.Order("f1", Start + TimeSpan.FromMinutes(2), "f1-order", 99m));
 
         await durable.SettledAsync("r1", 1, TimeSpan.FromSeconds(60));
-        // The referee's step is written after the credit went out: wait for it (deadline).
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        while (!Rewards(durable).Any() && DateTime.UtcNow < deadline) await Task.Delay(20);
+        // The referee's step is written after the credit went out: wait for the read model to see it.
+        await durable.ReadModel.WhenAsync(() => Rewards(durable).Any(), TimeSpan.FromSeconds(30));
 
         var reward = Rewards(durable).Should().ContainSingle().Subject;
         reward.Held.Should().BeFalse();

@@ -12,6 +12,7 @@ namespace PrivateFlows.Functions.Tests.Support;
 public sealed class InMemoryReadModel : ICustomerReadModel
 {
     private readonly ConcurrentDictionary<string, Customer> _customers = new(StringComparer.Ordinal);
+    private readonly List<(Func<bool> Condition, TaskCompletionSource Done)> _waiters = [];
 
     public int Writes;
 
@@ -31,7 +32,35 @@ public sealed class InMemoryReadModel : ICustomerReadModel
             foreach (var m in step.Messages) customer.Messages.TryAdd(m.EffectId, (step.At, m));
         }
 
+        Signal();
         return Task.CompletedTask;
+    }
+
+    /// <summary>Completes when <paramref name="condition"/> holds, checked now and after every step written; throws past <paramref name="within"/>.</summary>
+    public async Task WhenAsync(Func<bool> condition, TimeSpan within)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_waiters) _waiters.Add((condition, done));
+        Signal();
+        try
+        {
+            await done.Task.WaitAsync(within);
+        }
+        finally
+        {
+            lock (_waiters) _waiters.RemoveAll(w => w.Done == done);
+        }
+    }
+
+    private void Signal()
+    {
+        List<(Func<bool> Condition, TaskCompletionSource Done)> waiting;
+        lock (_waiters) waiting = [.. _waiters];
+        foreach (var (condition, done) in waiting)
+        {
+            if (condition()) done.TrySetResult();
+        }
     }
 
     public Task<bool> EraseCustomerAsync(string customerId, CancellationToken cancellationToken = default) => Task.FromResult(_customers.TryRemove(customerId, out _));
