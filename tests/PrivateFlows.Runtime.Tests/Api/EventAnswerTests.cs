@@ -28,12 +28,7 @@ public sealed class EventAnswerTests : IDisposable
 
     private static Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(ApiFactory api, HttpContent content) => PostAsync(api.Client(ApiFactory.ProducerKey), content);
 
-    private static async Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(HttpClient client, HttpContent content)
-    {
-        using var response = await client.PostAsync("/api/events", content);
-        var text = await response.Content.ReadAsStringAsync();
-        return (response.StatusCode, JsonNode.Parse(text.Length == 0 ? "{}" : text)!.AsObject());
-    }
+    private static Task<(HttpStatusCode Status, JsonObject Body)> PostAsync(HttpClient client, HttpContent content) => client.PostEventsAsync(content);
 
     private static string[] Ids(JsonObject body, string list) => [.. body[list]!.AsArray().Select(n => n!.GetValue<string>())];
 
