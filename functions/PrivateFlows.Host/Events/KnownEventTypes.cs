@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using System.Diagnostics.Metrics;
 using PrivateFlows.Runtime.Journeys;
+using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Language;
 
@@ -19,6 +21,7 @@ public sealed class KnownEventTypes
     private readonly JourneyCatalog _catalog;
     private readonly Counter<long> _unknown;
     private readonly ConcurrentDictionary<string, long> _seen = new(StringComparer.Ordinal);
+    private KnownSnapshot? _known;
 
     public KnownEventTypes(EventContract contract, JourneyCatalog catalog, IMeterFactory meterFactory)
     {
@@ -31,19 +34,25 @@ public sealed class KnownEventTypes
     /// <summary>Unknown types seen since start-up, with how many events had each (capped at 1,000 types so a flood of random types cannot grow it).</summary>
     public IReadOnlyDictionary<string, long> Seen => _seen.ToDictionary(kv => kv.Key, kv => kv.Value, StringComparer.Ordinal);
 
+    /// <summary>The known types, rebuilt only when the catalog changed (a publish), not for every ingest request.</summary>
     public IReadOnlySet<string> All()
     {
+        var published = _catalog.Published;
+        var latest = _catalog.Latest;
+        if (_known is { } cached && ReferenceEquals(cached.Published, published) && cached.Latest == latest) return cached.Types;
+
         var known = new HashSet<string>(EventTypes.Known, StringComparer.Ordinal);
         known.UnionWith(_contract.Types);
-        foreach (var (_, versions) in _catalog.Published)
+        foreach (var (_, versions) in published)
         {
-            foreach (var published in versions)
+            foreach (var version in versions)
             {
-                if (_catalog.Find(published.Version)?.Definition is { } journey) AddTypes(known, journey);
+                if (_catalog.Find(version.Version)?.Definition is { } journey) AddTypes(known, journey);
             }
         }
 
-        foreach (var latest in _catalog.Latest) AddTypes(known, latest.Definition);
+        foreach (var version in latest) AddTypes(known, version.Definition);
+        _known = new KnownSnapshot(published, latest, known);
         return known;
     }
 
@@ -101,4 +110,7 @@ public sealed class KnownEventTypes
 
         return previous[b.Length];
     }
+
+    /// <summary>The known types as built from one state of the catalog (its collections are immutable, so reference equality says "unchanged").</summary>
+    private sealed record KnownSnapshot(ImmutableSortedDictionary<string, ImmutableArray<PublishedJourney>> Published, ImmutableArray<JourneyVersion> Latest, IReadOnlySet<string> Types);
 }
