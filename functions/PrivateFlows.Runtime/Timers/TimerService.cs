@@ -89,7 +89,10 @@ public sealed class TimerService(
         var sleep = next is { } due && !_saturated ? Min(due - now, maxSleep) : maxSleep;
         using var cancelSleep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var delay = Task.Delay(sleep < TimeSpan.Zero ? TimeSpan.Zero : sleep, clock, cancelSleep.Token);
-        await Task.WhenAny(delay, wake).ConfigureAwait(false);
+        // The delay counts from the clock as it is when registered. A clock that jumped since `now` was read (the virtual
+        // clock, a test clock) would make it oversleep the next timer, so check after registering: no jump slips between.
+        var overdue = next is { } nextDue && !_saturated && clock.GetUtcNow() >= nextDue;
+        if (!overdue) await Task.WhenAny(delay, wake).ConfigureAwait(false);
         await cancelSleep.CancelAsync().ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();
     }
