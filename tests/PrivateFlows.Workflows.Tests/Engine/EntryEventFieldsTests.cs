@@ -38,25 +38,36 @@ public class EntryEventFieldsTests
             .Order(StringComparer.Ordinal).Should().Equal("amount", "orderId");
 
     [Fact]
-    public void Prune_RunningInstance_KeepsOnlyTheFieldsItsVersionReads()
+    public void Decide_NewInstance_IsStoredWithOnlyTheFieldsItsVersionReads()
+    {
+        var journey = Journey("Order {{ entry.data.orderId }} shipped");
+        var order = Events.Order("o1", T0, orderId: "SO-9", useCycleDays: 30);
+
+        var started = CustomerDecider.Decide(CustomerState.New("c1"), new EventReceived(order), DecisionContext.For(T0, [journey])).State;
+
+        var entry = started.Instances.Should().ContainSingle().Subject.EntryEvent;
+        entry.Data.ToJsonString().Should().Be("{\"orderId\":\"SO-9\"}");
+        (entry.Id, entry.Type, entry.Time, entry.Subject).Should().Be((order.Id, order.Type, order.Time, order.Subject));
+        order.Data.Count.Should().BeGreaterThan(1, "the event itself is not changed");
+    }
+
+    [Fact]
+    public void Prune_InstanceStoredWithItsWholeEntryEvent_KeepsOnlyTheFieldsItsVersionReads()
     {
         var journey = Journey("Order {{ entry.data.orderId }} shipped");
         var context = DecisionContext.For(T0.AddDays(1), [journey]);
         var order = Events.Order("o1", T0, orderId: "SO-9", useCycleDays: 30);
         var started = CustomerDecider.Decide(CustomerState.New("c1"), new EventReceived(order), DecisionContext.For(T0, [journey])).State;
-        started.Instances.Should().ContainSingle().Which.EntryEvent.Data.Count.Should().BeGreaterThan(1);
+        var stored = started with { Instances = [started.Instances.Single() with { EntryEvent = order }] }; // as documents before trimming
 
-        var pruned = StatePruning.Prune(started, context);
+        var pruned = StatePruning.Prune(stored, context);
 
-        var entry = pruned.Instances.Single().EntryEvent;
-        entry.Data.ToJsonString().Should().Be("{\"orderId\":\"SO-9\"}");
-        (entry.Id, entry.Type, entry.Time).Should().Be((order.Id, order.Type, order.Time));
-        order.Data.Count.Should().BeGreaterThan(1, "the event itself is not changed");
+        pruned.Instances.Single().EntryEvent.Data.ToJsonString().Should().Be("{\"orderId\":\"SO-9\"}");
         StatePruning.Prune(pruned, context).Instances.Should().Equal(pruned.Instances, "nothing left to drop: the same instance");
     }
 
     [Fact]
-    public void Decide_AfterPruning_SendsTheSameMessageAsWithTheFullEntryEvent()
+    public void Decide_TrimmedEntryEvent_SendsTheSameMessageAsTheWholeOne()
     {
         var journey = Journey("Order {{ entry.data.orderId }} of {{ entry.data.amount }}");
         var order = Events.Order("o1", T0, amount: 88m, orderId: "SO-9");
@@ -69,8 +80,9 @@ public class EntryEventFieldsTests
         var timer = new TimerFired(instance.Waiting!.TimerId!, instance.InstanceId, instance.Waiting.Until!.Value);
         var context = DecisionContext.For(instance.Waiting.Until!.Value, [journey]);
 
-        var full = CustomerDecider.Decide(started, timer, context);
-        var pruned = CustomerDecider.Decide(StatePruning.Prune(started, context), timer, context);
+        var whole = started with { Instances = [instance with { EntryEvent = order }] };
+        var pruned = CustomerDecider.Decide(started, timer, context);
+        var full = CustomerDecider.Decide(whole, timer, context);
 
         var body = full.Effects.OfType<SendMessage>().Should().ContainSingle().Subject.Body;
         body.Should().Contain("SO-9").And.Contain("88");

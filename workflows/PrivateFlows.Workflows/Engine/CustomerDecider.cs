@@ -53,7 +53,7 @@ public static class CustomerDecider
         }
 
         LoyaltyDecision.Finish(builder);
-        return new Decision(builder.State, [.. builder.Effects]);
+        return new Decision(StatePruning.TrimEntryData(builder.State, context), [.. builder.Effects]);
     }
 
     private static void OnEvent(DecisionBuilder builder, CustomerEvent e)

@@ -27,7 +27,18 @@ public static class StatePruning
         };
     }
 
-    /// <summary>Running instances keep only the entry data fields their journey version reads.</summary>
+    /// <summary>
+    /// Running instances keep only the entry data fields their journey version reads. Applied to the state a decision
+    /// returns, so an instance is stored trimmed from its first step (<see cref="Prune"/> trims documents stored before).
+    /// </summary>
+    public static CustomerState TrimEntryData(CustomerState state, DecisionContext context)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        ArgumentNullException.ThrowIfNull(context);
+        var instances = TrimEntryData(state.Instances, context);
+        return instances == state.Instances ? state : state with { Instances = instances };
+    }
+
     private static ImmutableArray<JourneyInstance> TrimEntryData(ImmutableArray<JourneyInstance> instances, DecisionContext context)
     {
         ImmutableArray<JourneyInstance>.Builder? trimmed = null;
