@@ -18,14 +18,27 @@ internal static class AbsentValues
 
     public static void Omit(JsonTypeInfo info)
     {
-        if (info.Kind != JsonTypeInfoKind.Object || (info.Type.Assembly != typeof(CustomerState).Assembly && info.Type != typeof(StoredDocumentFormat.Stored))) return;
+        if (info.Kind != JsonTypeInfoKind.Object) return;
+        var ours = info.Type.Assembly == typeof(CustomerState).Assembly || info.Type == typeof(StoredDocumentFormat.Stored);
         foreach (var property in info.Properties)
         {
-            if (property.IsRequired || property.Get is null) continue;
-            if (!TryAbsentValue(info.Type, property, out var absent)) continue;
+            if (property.Get is null) continue;
+            var valueType = property.PropertyType.IsValueType && Nullable.GetUnderlyingType(property.PropertyType) is null;
+            if (!ours || property.IsRequired || !TryAbsentValue(info.Type, property, out var absent))
+            {
+                // The options leave out default values of value types (no boxing); here that would lose data.
+                if (valueType) property.ShouldSerialize = Always;
+                continue;
+            }
+
+            // A value type whose absent value is its default is left to the options' WhenWritingDefault, which
+            // compares without boxing. Decimals are not: 0.00m equals 0m there.
+            if (valueType && property.PropertyType != typeof(decimal) && Equals(absent, DefaultOf(property.PropertyType))) continue;
             property.ShouldSerialize = (_, value) => !IsAbsent(value, absent);
         }
     }
+
+    private static bool Always(object owner, object? value) => true;
 
     private static bool TryAbsentValue(Type type, JsonPropertyInfo property, out object? absent)
     {

@@ -3,6 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
 using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
 
 namespace PrivateFlows.Runtime.Serialization;
@@ -36,25 +37,23 @@ public sealed class StoredDocumentFormat : JsonConverter<CustomerDocument>
     public override void Write(Utf8JsonWriter writer, CustomerDocument value, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(value);
-        var state = value.State with { Instances = Strip(value.State.Instances, value.CustomerId) };
-        JsonSerializer.Serialize(writer, new Stored { V = Current, State = state, PendingEffects = value.PendingEffects, ProcessedInputs = value.ProcessedInputs }, Options);
-    }
-
-    private static ImmutableArray<JourneyInstance> Strip(ImmutableArray<JourneyInstance> instances, string customerId)
-    {
-        if (instances.IsDefaultOrEmpty) return instances;
-        var builder = ImmutableArray.CreateBuilder<JourneyInstance>(instances.Length);
-        foreach (var i in instances)
+        var outer = _writing;
+        _writing = value.CustomerId; // what an instance's customer id and entry subject are left out for (see Restore)
+        try
         {
-            builder.Add(i with
-            {
-                CustomerId = i.CustomerId == customerId ? null! : i.CustomerId,
-                EntryEvent = i.EntryEvent.Subject == customerId ? i.EntryEvent with { Subject = null! } : i.EntryEvent,
-            });
+            JsonSerializer.Serialize(writer, new Stored { V = Current, State = value.State, PendingEffects = value.PendingEffects, ProcessedInputs = value.ProcessedInputs }, Options);
         }
-
-        return builder.MoveToImmutable();
+        finally
+        {
+            _writing = outer;
+        }
     }
+
+    /// <summary>The customer of the document being written on this thread (a converter has no other way down).</summary>
+    [ThreadStatic]
+    private static string? _writing;
+
+    private static bool NotTheCustomer(object owner, object? value) => !(value is string id && id == _writing);
 
     private static ImmutableArray<JourneyInstance> Restore(ImmutableArray<JourneyInstance> instances, string customerId)
     {
@@ -70,6 +69,7 @@ public sealed class StoredDocumentFormat : JsonConverter<CustomerDocument>
     {
         var options = new JsonSerializerOptions();
         RuntimeJson.Configure(options);
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingDefault; // see AbsentValues: only where a reader restores the default
         options.Converters.Add(new UtcTimes());
         ((DefaultJsonTypeInfoResolver)options.TypeInfoResolver!).Modifiers.Add(AbsentValues.Omit);
         ((DefaultJsonTypeInfoResolver)options.TypeInfoResolver!).Modifiers.Add(InstanceCustomerIdOptional);
@@ -77,13 +77,19 @@ public sealed class StoredDocumentFormat : JsonConverter<CustomerDocument>
         return options;
     }
 
-    /// <summary>Format 2 leaves an instance's customer id out; <see cref="Read"/> puts it back.</summary>
+    /// <summary>
+    /// Format 2 leaves an instance's customer id and its entry event's subject out when they are the document's
+    /// customer (the only events a document holds are entry events); <see cref="Read"/> puts them back.
+    /// </summary>
     private static void InstanceCustomerIdOptional(JsonTypeInfo info)
     {
-        if (info.Type != typeof(JourneyInstance)) return;
+        var name = info.Type == typeof(JourneyInstance) ? "customerId" : info.Type == typeof(CustomerEvent) ? "subject" : null;
+        if (name is null) return;
         foreach (var property in info.Properties)
         {
-            if (property.Name == "customerId") property.IsRequired = false;
+            if (property.Name != name) continue;
+            property.IsRequired = false;
+            property.ShouldSerialize = NotTheCustomer;
         }
     }
 
