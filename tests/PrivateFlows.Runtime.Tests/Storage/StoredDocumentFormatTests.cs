@@ -93,6 +93,27 @@ public class StoredDocumentFormatTests(ITestOutputHelper output)
         Bytes(format2).Should().BeLessThanOrEqualTo(atMost);
     }
 
+    /// <summary>
+    /// A size regression test on a freshly decided document: the fixture's registration, decided now with the built-in
+    /// journeys (onboarding starts and waits; its entry event keeps only the fields onboarding reads).
+    /// </summary>
+    [Fact]
+    public void A_waiting_onboarding_customer_is_stored_in_at_most_1_500_bytes()
+    {
+        var format1 = ReadAsFormat1(Fixture("format1-waiting-onboarding.json"));
+        var registration = format1.Instances.Single().EntryEvent;
+        var journeys = JourneyLoader.LoadDirectory(Paths.BuiltInJourneys).Journeys;
+        var decision = CustomerDecider.Decide(CustomerState.New(registration.Subject), new EventReceived(registration), DecisionContext.For(registration.Time, journeys));
+        var document = CustomerDocument.New(registration.Subject).After(decision, $"e:{registration.Id}") with { PendingEffects = [] };
+
+        var json = RuntimeJson.Serialize(document);
+
+        output.WriteLine($"waiting onboarding, format 2 after one decision: {Bytes(json)} bytes: {Parts(json)}");
+        document.State.Instances.Should().ContainSingle(i => i.Journey == "onboarding" && i.Waiting != null);
+        document.State.Instances.Single().EntryEvent.Data.Should().BeEmpty("onboarding reads no field of its entry event but channel, which a registration does not carry");
+        Bytes(json).Should().BeLessThanOrEqualTo(1_500, "format 1 stored the same customer in 2,621 bytes");
+    }
+
     [Fact]
     public void A_value_is_left_out_only_when_a_reader_gets_it_back_from_the_initializer()
     {
