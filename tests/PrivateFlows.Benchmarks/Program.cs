@@ -2,6 +2,12 @@ using System.Diagnostics;
 using System.Runtime.InteropServices;
 using PrivateFlows.Benchmarks;
 
+if (args.Contains("--micro-document"))
+{
+    DocumentJson.Run([.. args.Where(a => a != "--micro-document")]);
+    return 0;
+}
+
 if (args.Contains("--micro"))
 {
     StepParts.Run([.. args.Where(a => a != "--micro")]);

@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json.Serialization;
+using PrivateFlows.Runtime.Serialization;
 using PrivateFlows.Workflows.Engine;
 
 namespace PrivateFlows.Runtime.Storage;
@@ -7,7 +8,9 @@ namespace PrivateFlows.Runtime.Storage;
 /// <summary>
 /// What the store keeps per customer and replaces as a whole, checked against <see cref="Version"/> (the ETag):
 /// the decider's state, the effects still to dispatch (the outbox) and the ids of recently processed inputs.
+/// Stored in its own compact format (<see cref="StoredDocumentFormat"/>) by every store and serializer.
 /// </summary>
+[JsonConverter(typeof(StoredDocumentFormat))]
 public sealed record CustomerDocument
 {
     /// <summary>How many processed input ids a document remembers (the store's inbox remembers all of them).</summary>

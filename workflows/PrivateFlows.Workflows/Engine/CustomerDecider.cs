@@ -32,7 +32,7 @@ public static class CustomerDecider
             input = new EventReceived(far with { Time = context.Now });
         }
 
-        var builder = new DecisionBuilder(Prune(state, context), context, (input as EventReceived)?.Event);
+        var builder = new DecisionBuilder(StatePruning.Prune(state, context), context, (input as EventReceived)?.Event);
         LoyaltyDecision.Housekeeping(builder); // points expiring and tier reviews due by now, whatever the input
         switch (input)
         {
@@ -53,7 +53,7 @@ public static class CustomerDecider
         }
 
         LoyaltyDecision.Finish(builder);
-        return new Decision(builder.State, [.. builder.Effects]);
+        return new Decision(StatePruning.TrimEntryData(builder.State, context), [.. builder.Effects]);
     }
 
     private static void OnEvent(DecisionBuilder builder, CustomerEvent e)
@@ -201,18 +201,5 @@ public static class CustomerDecider
         {
             run.Fail(ex.Message);
         }
-    }
-
-    private static CustomerState Prune(CustomerState state, DecisionContext context)
-    {
-        var now = context.Now;
-        var ended = state.Instances.Where(i => i.Status == InstanceStatus.Ended).OrderByDescending(i => i.EndedAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal).ToList();
-        var drop = ended.Where((i, index) => index >= MaxEndedInstances || i.EndedAt < now - KeepEndedInstances).Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal);
-        var window = context.Policy.Caps.IsEmpty ? TimeSpan.Zero : context.Policy.Caps.Max(c => c.Window);
-        return state with
-        {
-            Instances = drop.Count == 0 ? state.Instances : [.. state.Instances.Where(i => !drop.Contains(i.InstanceId))],
-            RecentSends = [.. state.RecentSends.Where(s => s.At > now - window)],
-        };
     }
 }
