@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PrivateFlows.Workflows.Conditions;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Language;
 using PrivateFlows.Workflows.Templates;
@@ -172,11 +173,11 @@ public static class CustomerDecider
             }
         }
 
-        var model = ScriptModel.For(builder.Profile, e, null, builder.Now, builder.Context.Program);
+        var inputs = ExpressionInputs.For(builder.Profile, e, null, builder.Now, builder.Context.Program);
         try
         {
-            if (definition.Entry.Condition is { } condition && !TemplateSandbox.IsTrue(condition, model)) return $"entry condition is false: {condition}";
-            if (definition.Entry.Segment is { } segment && !TemplateSandbox.IsTrue(segment, model)) return $"not in segment: {segment}";
+            if (definition.Entry.Condition is { } condition && !JourneyExpressions.IsTrue(condition, inputs)) return $"entry condition is false: {condition}";
+            if (definition.Entry.Segment is { } segment && !JourneyExpressions.IsTrue(segment, inputs)) return $"not in segment: {segment}";
         }
         catch (TemplateException ex)
         {

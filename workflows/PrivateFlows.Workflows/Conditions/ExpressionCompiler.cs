@@ -1,0 +1,291 @@
+using System.Globalization;
+using Scriban;
+using Scriban.Functions;
+using Scriban.Parsing;
+using Scriban.Syntax;
+using PrivateFlows.Workflows.Templates;
+using static PrivateFlows.Workflows.Conditions.ExpressionValue;
+
+namespace PrivateFlows.Workflows.Conditions;
+
+/// <summary>
+/// Translates the part of Scriban's expression language journeys and segments use into delegates over
+/// <see cref="ExpressionInputs"/>: member paths on customer/event/entry/vars/journey/now, literals, comparisons,
+/// <c>&amp;&amp;</c>, <c>||</c>, <c>!</c>, <c>??</c>, parentheses, <c>array.contains</c> and <c>string.starts_with</c>.
+/// Anything else is not compiled (null), and at run time any combination of values whose outcome is not certain to
+/// be Scriban's gives <see cref="ExpressionValue.Unsupported"/>; both mean "the interpreter evaluates it".
+/// </summary>
+internal static class ExpressionCompiler
+{
+    public static ExpressionPart? Compile(string expression)
+    {
+        var template = Template.Parse(expression, "compiled", lexerOptions: new LexerOptions { Mode = ScriptMode.ScriptOnly });
+        if (template.HasErrors || template.Page?.Body is not { } body || body.Statements.Count != 1) return null;
+        return body.Statements[0] is ScriptExpressionStatement { Expression: { } e } ? Node(e) : null;
+    }
+
+    private static ExpressionPart? Node(ScriptExpression? e) => e switch
+    {
+        null => null,
+        ScriptNestedExpression nested => Node(nested.Expression),
+        ScriptLiteral literal => Literal(literal.Value),
+        ScriptVariableGlobal variable => Path(e),
+        ScriptMemberExpression => Path(e),
+        ScriptUnaryExpression { Operator: ScriptUnaryOperator.Not } not => Not(not.Right),
+        ScriptBinaryExpression binary => Binary(binary),
+        ScriptFunctionCall call => Call(call, piped: null),
+        ScriptPipeCall pipe => Pipe(pipe),
+        _ => null,
+    };
+
+    private static ExpressionPart? Literal(object? value)
+    {
+        if (value is not (null or string or bool or int or long or double or decimal)) return null;
+        return _ => value;
+    }
+
+    /// <summary>A chain of member names from a global variable (<c>customer.orders.count</c>).</summary>
+    private static ExpressionPart? Path(ScriptExpression? e)
+    {
+        var names = new List<string>();
+        while (e is ScriptMemberExpression member)
+        {
+            if (member.Member is not ScriptVariable name) return null;
+            if (member.DotToken is { } dot && dot.Value != ".") return null; // ?. reads a member of nothing as nothing: interpreted
+            names.Add(name.Name);
+            e = member.Target;
+            while (e is ScriptNestedExpression nested) e = nested.Expression;
+        }
+
+        if (e is not ScriptVariableGlobal root) return null;
+        names.Reverse();
+        return ModelPaths.Compile(root.Name, names);
+    }
+
+    private static ExpressionPart? Not(ScriptExpression? operand)
+    {
+        var inner = Node(operand);
+        if (inner is null) return null;
+        return i => Truth(inner(i)) switch
+        {
+            { } b => Box(!b),
+            null => Unsupported,
+        };
+    }
+
+    /// <summary>Scriban's truth of a value inside an expression (<c>&amp;&amp;</c>, <c>||</c>, <c>!</c>): only null and false are false.</summary>
+    private static bool? Truth(object? value) => value switch
+    {
+        null => false,
+        bool b => b,
+        _ when ReferenceEquals(value, Unsupported) => null,
+        _ => true,
+    };
+
+    private static ExpressionPart? Binary(ScriptBinaryExpression binary)
+    {
+        var left = Node(binary.Left);
+        var right = Node(binary.Right);
+        if (left is null || right is null) return null;
+        var op = binary.Operator;
+        switch (op)
+        {
+            case ScriptBinaryOperator.And:
+                return i =>
+                {
+                    var l = Truth(left(i));
+                    if (l is null) return Unsupported;
+                    if (!l.Value) return False;
+                    return Truth(right(i)) is { } r ? Box(r) : Unsupported;
+                };
+            case ScriptBinaryOperator.Or:
+                return i =>
+                {
+                    var l = Truth(left(i));
+                    if (l is null) return Unsupported;
+                    if (l.Value) return True;
+                    return Truth(right(i)) is { } r ? Box(r) : Unsupported;
+                };
+            case ScriptBinaryOperator.EmptyCoalescing:
+                return i =>
+                {
+                    // Scriban evaluates both sides before choosing.
+                    var l = left(i);
+                    var r = right(i);
+                    if (ReferenceEquals(l, Unsupported) || ReferenceEquals(r, Unsupported)) return Unsupported;
+                    return l ?? r;
+                };
+            case ScriptBinaryOperator.CompareEqual:
+            case ScriptBinaryOperator.CompareNotEqual:
+            case ScriptBinaryOperator.CompareLess:
+            case ScriptBinaryOperator.CompareLessOrEqual:
+            case ScriptBinaryOperator.CompareGreater:
+            case ScriptBinaryOperator.CompareGreaterOrEqual:
+                return i =>
+                {
+                    var l = left(i);
+                    var r = right(i);
+                    return Compare(op, l, r);
+                };
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>A comparison as Scriban makes it, for the value types whose rules are plain; anything else is Unsupported.</summary>
+    internal static object Compare(ScriptBinaryOperator op, object? l, object? r)
+    {
+        if (ReferenceEquals(l, Unsupported) || ReferenceEquals(r, Unsupported)) return Unsupported;
+        if (l is string || r is string)
+        {
+            // Scriban compares the texts of both sides; only string and null have a text here without formatting rules.
+            if (l is not (null or string) || r is not (null or string)) return Unsupported;
+            var ls = (string?)l;
+            var rs = (string?)r;
+            // Scriban marks texts at its output limit with "..." before comparing them.
+            if (ls?.Length >= TemplateSandbox.OutputLimit || rs?.Length >= TemplateSandbox.OutputLimit) return Unsupported;
+            switch (op)
+            {
+                case ScriptBinaryOperator.CompareEqual: return Box(ls == rs);
+                case ScriptBinaryOperator.CompareNotEqual: return Box(ls != rs);
+            }
+
+            if (ls is null) return Unsupported; // Scriban fails here; let it say so
+            var order = ls.CompareTo(rs); // culture-aware, as Scriban's string comparison
+            return Box(Ordered(op, order));
+        }
+
+        if (l is null && r is null)
+        {
+            return Box(op is ScriptBinaryOperator.CompareEqual);
+        }
+
+        if (l is null || r is null)
+        {
+            // One side null: only != is true.
+            return IsPlain(l ?? r) ? Box(op is ScriptBinaryOperator.CompareNotEqual) : Unsupported;
+        }
+
+        if (l is bool lb && r is bool rb)
+        {
+            return op switch
+            {
+                ScriptBinaryOperator.CompareEqual => Box(lb == rb),
+                ScriptBinaryOperator.CompareNotEqual => Box(lb != rb),
+                _ => Unsupported,
+            };
+        }
+
+        if (l is decimal || r is decimal)
+        {
+            if (!ToDecimal(l, out var ld) || !ToDecimal(r, out var rd)) return Unsupported;
+            return Box(Ordered(op, ld.CompareTo(rd)));
+        }
+
+        if (l is double || r is double)
+        {
+            if (!ToDouble(l, out var ldd) || !ToDouble(r, out var rdd) || double.IsNaN(ldd) || double.IsNaN(rdd)) return Unsupported;
+            return Box(Ordered(op, ldd.CompareTo(rdd)));
+        }
+
+        if (l is int or long && r is int or long)
+        {
+            return Box(Ordered(op, Convert.ToInt64(l, CultureInfo.InvariantCulture).CompareTo(Convert.ToInt64(r, CultureInfo.InvariantCulture))));
+        }
+
+        return Unsupported;
+    }
+
+    private static bool IsPlain(object? value) => value is null or string or bool or int or long or double or decimal or DateTime;
+
+    private static bool ToDecimal(object? value, out decimal d)
+    {
+        switch (value)
+        {
+            case decimal x: d = x; return true;
+            case int x: d = x; return true;
+            case long x: d = x; return true;
+            default: d = 0; return false;
+        }
+    }
+
+    private static bool ToDouble(object? value, out double d)
+    {
+        switch (value)
+        {
+            case double x: d = x; return true;
+            case int x: d = x; return true;
+            case long x: d = x; return true;
+            default: d = 0; return false;
+        }
+    }
+
+    private static bool Ordered(ScriptBinaryOperator op, int order) => op switch
+    {
+        ScriptBinaryOperator.CompareEqual => order == 0,
+        ScriptBinaryOperator.CompareNotEqual => order != 0,
+        ScriptBinaryOperator.CompareLess => order < 0,
+        ScriptBinaryOperator.CompareLessOrEqual => order <= 0,
+        ScriptBinaryOperator.CompareGreater => order > 0,
+        ScriptBinaryOperator.CompareGreaterOrEqual => order >= 0,
+        _ => throw new ArgumentOutOfRangeException(nameof(op)),
+    };
+
+    private static ExpressionPart? Pipe(ScriptPipeCall pipe)
+    {
+        var from = Node(pipe.From);
+        if (from is null) return null;
+        return pipe.To switch
+        {
+            ScriptFunctionCall call => Call(call, from),
+            ScriptMemberExpression function => Function(function, [from]),
+            _ => null,
+        };
+    }
+
+    private static ExpressionPart? Call(ScriptFunctionCall call, ExpressionPart? piped)
+    {
+        if (call.Target is not ScriptMemberExpression function) return null;
+        var arguments = new List<ExpressionPart>();
+        if (piped is not null) arguments.Add(piped);
+        foreach (var argument in call.Arguments)
+        {
+            var compiled = Node(argument);
+            if (compiled is null) return null;
+            arguments.Add(compiled);
+        }
+
+        return Function(function, arguments);
+    }
+
+    private static ExpressionPart? Function(ScriptMemberExpression function, List<ExpressionPart> arguments)
+    {
+        if (function.Target is not ScriptVariableGlobal { Name: var module } || function.Member is not ScriptVariable { Name: var name }) return null;
+        if (arguments.Count != 2) return null;
+        var (first, second) = (arguments[0], arguments[1]);
+        return (module, name) switch
+        {
+            ("array", "contains") => i =>
+            {
+                var list = first(i);
+                var item = second(i);
+                // Lists here hold strings; a string item is found by equal text.
+                if (list is not ModelPaths.StringList strings || item is not string text || text.Length >= TemplateSandbox.OutputLimit) return Unsupported;
+                foreach (var s in strings.Items)
+                {
+                    if (string.Equals(s, text, StringComparison.Ordinal)) return True;
+                }
+
+                return False;
+            },
+            ("string", "starts_with") => i =>
+            {
+                var text = first(i);
+                var prefix = second(i);
+                if (text is not (null or string) || prefix is not (null or string)) return Unsupported;
+                return Box(StringFunctions.StartsWith((string?)text!, (string?)prefix!));
+            },
+            _ => null,
+        };
+    }
+}
