@@ -65,9 +65,22 @@ public static class CustomerDecider
 
         // Running instances first, so that an event that ends one (goal, exit) frees the slot for re-entry.
         // Higher-priority journeys act first, so they get first claim on the customer's contact slots.
-        foreach (var instance in ByPriority(builder, builder.State.Instances.Where(i => i.IsActive)))
+        // Only instances that can react to this event type are offered it; the others would leave it untouched.
+        List<JourneyInstance>? interested = null;
+        foreach (var instance in builder.State.Instances)
         {
-            WithInstance(builder, instance.InstanceId, run => run.OnEvent(e));
+            if (instance.IsActive && builder.Context.FindVersion(instance.Version) is { } version && EventInterest.ReactsTo(instance, version.Definition, e.Type))
+            {
+                (interested ??= []).Add(instance);
+            }
+        }
+
+        if (interested is not null)
+        {
+            foreach (var instance in ByPriority(builder, interested))
+            {
+                WithInstance(builder, instance.InstanceId, run => run.OnEvent(e));
+            }
         }
 
         foreach (var journey in builder.Context.Journeys.OrderByDescending(j => j.Definition.Priority).ThenBy(j => j.Name, StringComparer.Ordinal))
