@@ -83,10 +83,22 @@ public static class CustomerDecider
             }
         }
 
-        foreach (var journey in builder.Context.Journeys.OrderByDescending(j => j.Definition.Priority).ThenBy(j => j.Name, StringComparer.Ordinal))
+        // Journeys whose entry this event can trigger (usually one or two), in priority order.
+        List<JourneyVersion>? triggered = null;
+        foreach (var journey in builder.Context.Journeys)
         {
-            if (journey.Definition.Entry.Events.Contains(e.Type)) TryEnter(builder, journey, e);
+            if (journey.Definition.Entry.Events.Contains(e.Type)) (triggered ??= []).Add(journey);
         }
+
+        if (triggered is null) return;
+        if (triggered.Count > 1)
+        {
+            triggered.Sort(static (a, b) => a.Definition.Priority != b.Definition.Priority
+                ? b.Definition.Priority.CompareTo(a.Definition.Priority)
+                : string.CompareOrdinal(a.Name, b.Name));
+        }
+
+        foreach (var journey in triggered) TryEnter(builder, journey, e);
     }
 
     /// <summary>
@@ -128,8 +140,29 @@ public static class CustomerDecider
     /// <summary>Higher-priority journeys act first, so they get first claim on the customer's contact slots.</summary>
     private static List<JourneyInstance> ByPriority(DecisionBuilder builder, IEnumerable<JourneyInstance> instances)
     {
-        var priority = builder.Context.Journeys.ToDictionary(j => j.Name, j => j.Definition.Priority);
-        return [.. instances.OrderByDescending(i => priority.GetValueOrDefault(i.Journey, 50)).ThenBy(i => i.StartedAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
+        List<JourneyInstance> ordered = [.. instances];
+        if (ordered.Count < 2) return ordered;
+        var journeys = builder.Context.Journeys;
+        int Priority(string journey)
+        {
+            // The catalog holds a handful of journeys: a scan is cheaper than building a lookup per decision.
+            foreach (var j in journeys)
+            {
+                if (j.Name == journey) return j.Definition.Priority;
+            }
+
+            return 50;
+        }
+
+        // InstanceId is unique, so this order is total and the (unstable) sort gives the same result as a stable one.
+        ordered.Sort((a, b) =>
+        {
+            var byPriority = Priority(b.Journey).CompareTo(Priority(a.Journey));
+            if (byPriority != 0) return byPriority;
+            var byStart = a.StartedAt.CompareTo(b.StartedAt);
+            return byStart != 0 ? byStart : string.CompareOrdinal(a.InstanceId, b.InstanceId);
+        });
+        return ordered;
     }
 
     private static void TryEnter(DecisionBuilder builder, JourneyVersion journey, CustomerEvent e)
@@ -173,7 +206,16 @@ public static class CustomerDecider
     {
         var definition = journey.Definition;
         var state = builder.State;
-        var running = state.Instances.FirstOrDefault(i => i.Journey == definition.Name && i.Status != InstanceStatus.Ended);
+        JourneyInstance? running = null;
+        foreach (var i in state.Instances)
+        {
+            if (i.Journey == definition.Name && i.Status != InstanceStatus.Ended)
+            {
+                running = i;
+                break;
+            }
+        }
+
         if (running is not null) return $"already in this journey (instance {running.InstanceId}, {running.Status.ToString().ToLowerInvariant()})";
 
         if (state.LastEntered.TryGetValue(definition.Name, out var last))
