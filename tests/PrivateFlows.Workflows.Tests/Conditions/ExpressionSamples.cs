@@ -167,6 +167,8 @@ internal sealed class ExpressionSamples(int seed)
                 return $"({Term(depth - 1)} ?? {Term(depth - 1)})";
             case 7:
                 return Pick(
+                    $"({Pick(Paths)} ?? \"\") {Pick(Comparisons)} (now | date.to_string {Pick("\"%FT%TZ\"", "\"%Y-%m-%d\"", "\"%d %b\"")})",
+                    $"(now | date.add_days 1) {Pick(Comparisons)} {Pick(Paths)}",
                     $"array.contains {Pick("customer.tags", "customer.segments", "customer.name", "event.data.items")} {Pick("\"vip\"", "\"fraud-suspect\"", "\"slipping-away\"", "\"never-ordered\"", "1", "null")}",
                     $"(customer.tags | array.contains {Pick("\"Vip\"", "\"新客\"")})",
                     $"({Pick("customer.locale", "customer.name", "event.data.channel", "customer.points")} | string.starts_with {Pick("\"zh\"", "\"\"", "null", "\"Z\"")})");

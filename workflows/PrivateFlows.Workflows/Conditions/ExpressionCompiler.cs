@@ -15,16 +15,16 @@ namespace PrivateFlows.Workflows.Conditions;
 /// Anything else is not compiled (null), and at run time any combination of values whose outcome is not certain to
 /// be Scriban's gives <see cref="ExpressionValue.Unsupported"/>; both mean "the interpreter evaluates it".
 /// </summary>
-internal static class ExpressionCompiler
+internal sealed class ExpressionCompiler(string source)
 {
     public static ExpressionPart? Compile(string expression)
     {
         var template = Template.Parse(expression, "compiled", lexerOptions: new LexerOptions { Mode = ScriptMode.ScriptOnly });
         if (template.HasErrors || template.Page?.Body is not { } body || body.Statements.Count != 1) return null;
-        return body.Statements[0] is ScriptExpressionStatement { Expression: { } e } ? Node(e) : null;
+        return body.Statements[0] is ScriptExpressionStatement { Expression: { } e } ? new ExpressionCompiler(expression).Node(e) : null;
     }
 
-    private static ExpressionPart? Node(ScriptExpression? e) => e switch
+    private ExpressionPart? Node(ScriptExpression? e) => e switch
     {
         null => null,
         ScriptNestedExpression nested => Node(nested.Expression),
@@ -45,7 +45,7 @@ internal static class ExpressionCompiler
     }
 
     /// <summary>A chain of member names from a global variable (<c>customer.orders.count</c>).</summary>
-    private static ExpressionPart? Path(ScriptExpression? e)
+    private ExpressionPart? Path(ScriptExpression? e)
     {
         var names = new List<string>();
         while (e is ScriptMemberExpression member)
@@ -62,7 +62,7 @@ internal static class ExpressionCompiler
         return ModelPaths.Compile(root.Name, names);
     }
 
-    private static ExpressionPart? Not(ScriptExpression? operand)
+    private ExpressionPart? Not(ScriptExpression? operand)
     {
         var inner = Node(operand);
         if (inner is null) return null;
@@ -82,7 +82,7 @@ internal static class ExpressionCompiler
         _ => true,
     };
 
-    private static ExpressionPart? Binary(ScriptBinaryExpression binary)
+    private ExpressionPart? Binary(ScriptBinaryExpression binary)
     {
         var left = Node(binary.Left);
         var right = Node(binary.Right);
@@ -231,8 +231,9 @@ internal static class ExpressionCompiler
         _ => throw new ArgumentOutOfRangeException(nameof(op)),
     };
 
-    private static ExpressionPart? Pipe(ScriptPipeCall pipe)
+    private ExpressionPart? Pipe(ScriptPipeCall pipe)
     {
+        if (ReadsOnlyNow(pipe)) return NowFunction(pipe);
         var from = Node(pipe.From);
         if (from is null) return null;
         return pipe.To switch
@@ -243,7 +244,50 @@ internal static class ExpressionCompiler
         };
     }
 
-    private static ExpressionPart? Call(ScriptFunctionCall call, ExpressionPart? piped)
+    /// <summary><c>now | date.to_string "%FT%TZ"</c>: a date function of <c>now</c> and literals only.</summary>
+    private static bool ReadsOnlyNow(ScriptPipeCall pipe)
+    {
+        if (pipe.From is not ScriptVariableGlobal { Name: "now" }) return false;
+        var (function, arguments) = pipe.To switch
+        {
+            ScriptFunctionCall call => (call.Target as ScriptMemberExpression, call.Arguments.ToList()),
+            ScriptMemberExpression member => (member, []),
+            _ => (null, []),
+        };
+        return function is { Target: ScriptVariableGlobal { Name: "date" }, Member: ScriptVariable } && arguments.All(a => a is ScriptLiteral);
+    }
+
+    /// <summary>
+    /// A function of <c>now</c> alone (date formatting) is the interpreter's own result, computed once per instant: it
+    /// needs only <c>now</c>, not the customer's model, and every expression of a decision shares the instant.
+    /// </summary>
+    private ExpressionPart NowFunction(ScriptPipeCall pipe)
+    {
+        var text = source.Substring(pipe.Span.Start.Offset, pipe.Span.End.Offset - pipe.Span.Start.Offset + 1);
+        NowValue? last = null;
+        return i =>
+        {
+            var now = i.Now.UtcDateTime;
+            if (Volatile.Read(ref last) is { } known && known.Now == now) return known.Value;
+            object? value;
+            try
+            {
+                value = TemplateSandbox.Evaluate(text, new Scriban.Runtime.ScriptObject { ["now"] = now }, "now");
+            }
+            catch (TemplateException)
+            {
+                return Unsupported; // the whole expression is interpreted, and fails there with its own text
+            }
+
+            if (value is not (null or string or bool or int or long or double or decimal or DateTime)) return Unsupported;
+            Volatile.Write(ref last, new NowValue(now, value));
+            return value;
+        };
+    }
+
+    private sealed record NowValue(DateTime Now, object? Value);
+
+    private ExpressionPart? Call(ScriptFunctionCall call, ExpressionPart? piped)
     {
         if (call.Target is not ScriptMemberExpression function) return null;
         var arguments = new List<ExpressionPart>();
@@ -258,7 +302,7 @@ internal static class ExpressionCompiler
         return Function(function, arguments);
     }
 
-    private static ExpressionPart? Function(ScriptMemberExpression function, List<ExpressionPart> arguments)
+    private ExpressionPart? Function(ScriptMemberExpression function, List<ExpressionPart> arguments)
     {
         if (function.Target is not ScriptVariableGlobal { Name: var module } || function.Member is not ScriptVariable { Name: var name }) return null;
         if (arguments.Count != 2) return null;
