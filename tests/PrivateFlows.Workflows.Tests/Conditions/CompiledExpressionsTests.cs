@@ -9,11 +9,8 @@ namespace PrivateFlows.Workflows.Tests.Conditions;
 /// </summary>
 public class CompiledExpressionsTests
 {
-    /// <summary>Built-in expressions outside the compiled subset (arithmetic, array.first, ?.): the interpreter runs them.</summary>
-    private static readonly string[] Interpreted =
-    [
-        "((entry.data.items | array.first)?.useCycleDays ?? 30) * ((entry.data.items | array.first)?.quantity ?? 1)",
-    ];
+    /// <summary>Built-in expressions outside the compiled subset: none today (the interpreter would run them).</summary>
+    private static readonly string[] Interpreted = [];
 
     private static string Outcome(Func<object?> evaluate)
     {
@@ -104,5 +101,17 @@ public class CompiledExpressionsTests
             if (forSegment || inputs.Event is null || inputs.Event.Data["channel"] is { } c && c.GetValueKind() != System.Text.Json.JsonValueKind.String) continue;
             JourneyExpressions.TryCompiled(expression, inputs).Should().NotBeSameAs(ExpressionValue.Unsupported);
         }
+    }
+
+    [Fact]
+    public void Repurchase_nudges_use_cycle_is_computed_without_the_interpreter_for_orders_with_and_without_items()
+    {
+        const string days = "((entry.data.items | array.first)?.useCycleDays ?? 30) * ((entry.data.items | array.first)?.quantity ?? 1)";
+        var now = new DateTimeOffset(2026, 6, 15, 8, 0, 0, TimeSpan.Zero);
+        var profile = new PrivateFlows.Workflows.Customers.CustomerProfile { CustomerId = "c1" };
+        var withItems = PrivateFlows.Workflows.Tests.Support.Events.Order("o1", now, useCycleDays: 45, quantity: 2);
+        var without = PrivateFlows.Workflows.Tests.Support.Events.Order("o2", now);
+        JourneyExpressions.TryCompiled(days, ExpressionInputs.For(profile, withItems, null, now, PrivateFlows.Workflows.Customers.CustomerProgram.Default)).Should().Be(90);
+        JourneyExpressions.TryCompiled(days, ExpressionInputs.For(profile, without, null, now, PrivateFlows.Workflows.Customers.CustomerProgram.Default)).Should().Be(30);
     }
 }

@@ -64,7 +64,18 @@ internal sealed class ExpressionSamples(int seed)
         if (Coin(60)) data["channel"] = Pick<JsonNode?>(null, JsonValue.Create(""), JsonValue.Create("wechat"), JsonValue.Create(5));
         if (Coin(50)) data["referrerId"] = Pick<JsonNode?>(null, JsonValue.Create(""), JsonValue.Create("c-7"));
         if (Coin(50)) data["orderId"] = Pick<JsonNode?>(JsonValue.Create("o-1"), JsonValue.Create("o-2"), JsonValue.Create(17));
-        if (Coin(30)) data["items"] = JsonNode.Parse("""[{"sku":"A","useCycleDays":20,"quantity":2}]""");
+        if (Coin(50))
+        {
+            data["items"] = JsonNode.Parse(Pick(
+                """[{"sku":"A","useCycleDays":20,"quantity":2}]""",
+                """[{"sku":"B","useCycleDays":45,"quantity":1},{"sku":"C"}]""",
+                """[{"sku":"D","useCycleDays":2.5,"quantity":"3"}]""",
+                """[{"sku":"E","useCycleDays":4000000000,"quantity":4000000000}]""",
+                """[{"sku":"F","useCycleDays":null}]""",
+                """[null]""",
+                """[7]""",
+                """[]"""));
+        }
         if (Coin(20)) data["meta"] = JsonNode.Parse("""{"source":"app","depth":{"n":3}}""");
         if (Coin(5)) data["long"] = new string('y', 4_100);
         var time = Base.AddMinutes(-_random.Next(0, 60 * 24 * 30));
@@ -169,6 +180,9 @@ internal sealed class ExpressionSamples(int seed)
                 return Pick(
                     $"({Pick(Paths)} ?? \"\") {Pick(Comparisons)} (now | date.to_string {Pick("\"%FT%TZ\"", "\"%Y-%m-%d\"", "\"%d %b\"")})",
                     $"(now | date.add_days 1) {Pick(Comparisons)} {Pick(Paths)}",
+                    $"(({Pick("entry", "event")}.data.{Pick("items", "meta", "amount", "missing")} | array.first){Pick("?.", ".")}{Pick("useCycleDays", "quantity", "sku", "nope")} ?? {Pick(Literals)}) * ({Pick(Paths)} ?? {Pick("1", "2.5", "9223372036854775807", "\"x\"")})",
+                    $"(event.data.meta{Pick("?.", ".")}depth{Pick("?.", ".")}n) {Pick(Comparisons)} {Pick(Literals)}",
+                    $"{Pick(Paths)} * {Pick(Literals)}",
                     $"array.contains {Pick("customer.tags", "customer.segments", "customer.name", "event.data.items")} {Pick("\"vip\"", "\"fraud-suspect\"", "\"slipping-away\"", "\"never-ordered\"", "1", "null")}",
                     $"(customer.tags | array.contains {Pick("\"Vip\"", "\"新客\"")})",
                     $"({Pick("customer.locale", "customer.name", "event.data.channel", "customer.points")} | string.starts_with {Pick("\"zh\"", "\"\"", "null", "\"Z\"")})");

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Scriban;
 using Scriban.Functions;
 using Scriban.Parsing;
@@ -30,7 +31,7 @@ internal sealed class ExpressionCompiler(string source)
         ScriptNestedExpression nested => Node(nested.Expression),
         ScriptLiteral literal => Literal(literal.Value),
         ScriptVariableGlobal variable => Path(e),
-        ScriptMemberExpression => Path(e),
+        ScriptMemberExpression member => Path(e) ?? Member(member),
         ScriptUnaryExpression { Operator: ScriptUnaryOperator.Not } not => Not(not.Right),
         ScriptBinaryExpression binary => Binary(binary),
         ScriptFunctionCall call => Call(call, piped: null),
@@ -60,6 +61,21 @@ internal sealed class ExpressionCompiler(string source)
         if (e is not ScriptVariableGlobal root) return null;
         names.Reverse();
         return ModelPaths.Compile(root.Name, names);
+    }
+
+    /// <summary>A member of a computed value (<c>(entry.data.items | array.first)?.quantity</c>): JSON objects only.</summary>
+    private ExpressionPart? Member(ScriptMemberExpression member)
+    {
+        if (member.Member is not ScriptVariable { Name: var name }) return null;
+        var target = Node(member.Target);
+        if (target is null) return null;
+        var nullConditional = member.DotToken is { } dot && dot.Value != ".";
+        return i => target(i) switch
+        {
+            null => nullConditional ? null : Unsupported, // a member of nothing: nothing with ?., an error without
+            ModelPaths.JsonPart { Node: JsonObject o } => ModelPaths.FromJson(o.TryGetPropertyValue(name, out var child) ? child : null),
+            _ => Unsupported,
+        };
     }
 
     private ExpressionPart? Not(ScriptExpression? operand)
@@ -127,9 +143,37 @@ internal sealed class ExpressionCompiler(string source)
                     var r = right(i);
                     return Compare(op, l, r);
                 };
+            case ScriptBinaryOperator.Multiply:
+                return i => Multiply(left(i), right(i));
             default:
                 return null;
         }
+    }
+
+    /// <summary>Scriban's product of two whole numbers (the smallest of int, long that holds it) or of decimals; anything else is Unsupported.</summary>
+    internal static object Multiply(object? l, object? r)
+    {
+        if (l is int or long && r is int or long)
+        {
+            var product = (System.Numerics.BigInteger)Convert.ToInt64(l, CultureInfo.InvariantCulture) * Convert.ToInt64(r, CultureInfo.InvariantCulture);
+            if (product >= int.MinValue && product <= int.MaxValue) return (int)product;
+            if (product >= long.MinValue && product <= long.MaxValue) return (long)product;
+            return Unsupported;
+        }
+
+        if ((l is decimal || r is decimal) && ToDecimal(l, out var ld) && ToDecimal(r, out var rd))
+        {
+            try
+            {
+                return ld * rd;
+            }
+            catch (OverflowException)
+            {
+                return Unsupported; // Scriban reports it
+            }
+        }
+
+        return Unsupported;
     }
 
     /// <summary>A comparison as Scriban makes it, for the value types whose rules are plain; anything else is Unsupported.</summary>
@@ -150,8 +194,8 @@ internal sealed class ExpressionCompiler(string source)
                 case ScriptBinaryOperator.CompareNotEqual: return Box(ls != rs);
             }
 
-            if (ls is null) return Unsupported; // Scriban fails here; let it say so
-            var order = ls.CompareTo(rs); // culture-aware, as Scriban's string comparison
+            if (ls is null || rs is null) return Unsupported; // Scriban fails or has its own rule here; let it decide
+            var order = string.CompareOrdinal(ls, rs); // Scriban 7 compares texts ordinally (the property test pins it)
             return Box(Ordered(op, order));
         }
 
@@ -305,6 +349,17 @@ internal sealed class ExpressionCompiler(string source)
     private ExpressionPart? Function(ScriptMemberExpression function, List<ExpressionPart> arguments)
     {
         if (function.Target is not ScriptVariableGlobal { Name: var module } || function.Member is not ScriptVariable { Name: var name }) return null;
+        if (module == "array" && name == "first" && arguments.Count == 1)
+        {
+            var list = arguments[0];
+            return i => list(i) switch
+            {
+                ModelPaths.JsonPart { Node: JsonArray a } => a.Count == 0 ? null : ModelPaths.FromJson(a[0]),
+                null => null, // the first of nothing is nothing
+                _ => Unsupported,
+            };
+        }
+
         if (arguments.Count != 2) return null;
         var (first, second) = (arguments[0], arguments[1]);
         return (module, name) switch

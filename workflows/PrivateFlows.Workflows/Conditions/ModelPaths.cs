@@ -20,6 +20,20 @@ internal static class ModelPaths
         public IEnumerable<string> Items { get; } = items;
     }
 
+    /// <summary>A JSON object or list from event data, only usable by member access and <c>array.first</c>.</summary>
+    internal sealed class JsonPart(JsonNode node)
+    {
+        public JsonNode Node { get; } = node;
+    }
+
+    /// <summary>A JSON node as the script model holds it: plain values converted, objects and lists wrapped.</summary>
+    public static object? FromJson(JsonNode? node) => node switch
+    {
+        null => null,
+        JsonValue v => ScriptModel.Json(v),
+        _ => new JsonPart(node),
+    };
+
     public static ExpressionPart? Compile(string root, IReadOnlyList<string> path) => root switch
     {
         "customer" => Customer(path),
@@ -171,12 +185,7 @@ internal static class ModelPaths
                 }
             }
 
-            return node switch
-            {
-                null => null,
-                JsonValue v => ScriptModel.Json(v),
-                _ => Unsupported, // an object or list as a value
-            };
+            return FromJson(node);
         };
     }
 }
