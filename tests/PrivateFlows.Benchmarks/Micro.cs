@@ -5,6 +5,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using PrivateFlows.Runtime.Serialization;
 using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
 using PrivateFlows.Workflows.Language;
 using PrivateFlows.Workflows.Templates;
@@ -22,6 +23,7 @@ public class StepParts
     private CustomerDocument _document = null!;
     private string _json = "";
     private EventReceived _order = null!;
+    private EventReceived _appOpened = null!;
     private JourneyVersion _onboarding = null!;
     private Scriban.Runtime.ScriptObject _model = null!;
 
@@ -38,11 +40,16 @@ public class StepParts
         _document = document;
         _json = RuntimeJson.Serialize(document);
         _order = new EventReceived(Workload.Mixed("micro", 1, 6, now.AddHours(-1), seed: 11).Parse().Last(e => e.Type != "customer.registered") with { Subject = document.CustomerId });
+        _appOpened = new EventReceived(new CustomerEvent($"{document.CustomerId}-open", EventTypes.AppOpened, document.CustomerId, now.AddMinutes(-1), new System.Text.Json.Nodes.JsonObject { ["platform"] = "ios", ["screen"] = "home" }));
         _model = ScriptModel.For(document.State.Profile, events[0], document.State.Instances.FirstOrDefault(), now);
     }
 
     [Benchmark(Description = "decide one event (built-in journeys)")]
     public Decision Decide() => CustomerDecider.Decide(_document.State, _order, _context);
+
+    /// <summary>An engagement event no journey enters or waits on (a quarter of the benchmark workload).</summary>
+    [Benchmark(Description = "decide app.opened (no journey reacts)")]
+    public Decision DecideUninteresting() => CustomerDecider.Decide(_document.State, _appOpened, _context);
 
     [Benchmark(Description = "render one template")]
     public RenderedMessage Render() => MessageRenderer.Render(_onboarding, "onboarding-welcome", SendCategory.Transactional, "zh-CN", _model);

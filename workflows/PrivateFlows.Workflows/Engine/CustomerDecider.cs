@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using PrivateFlows.Workflows.Conditions;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Language;
 using PrivateFlows.Workflows.Templates;
@@ -64,15 +65,40 @@ public static class CustomerDecider
 
         // Running instances first, so that an event that ends one (goal, exit) frees the slot for re-entry.
         // Higher-priority journeys act first, so they get first claim on the customer's contact slots.
-        foreach (var instance in ByPriority(builder, builder.State.Instances.Where(i => i.IsActive)))
+        // Only instances that can react to this event type are offered it; the others would leave it untouched.
+        List<JourneyInstance>? interested = null;
+        foreach (var instance in builder.State.Instances)
         {
-            WithInstance(builder, instance.InstanceId, run => run.OnEvent(e));
+            if (instance.IsActive && builder.Context.FindVersion(instance.Version) is { } version && EventInterest.ReactsTo(instance, version.Definition, e.Type))
+            {
+                (interested ??= []).Add(instance);
+            }
         }
 
-        foreach (var journey in builder.Context.Journeys.OrderByDescending(j => j.Definition.Priority).ThenBy(j => j.Name, StringComparer.Ordinal))
+        if (interested is not null)
         {
-            if (journey.Definition.Entry.Events.Contains(e.Type)) TryEnter(builder, journey, e);
+            foreach (var instance in ByPriority(builder, interested))
+            {
+                WithInstance(builder, instance.InstanceId, run => run.OnEvent(e));
+            }
         }
+
+        // Journeys whose entry this event can trigger (usually one or two), in priority order.
+        List<JourneyVersion>? triggered = null;
+        foreach (var journey in builder.Context.Journeys)
+        {
+            if (journey.Definition.Entry.Events.Contains(e.Type)) (triggered ??= []).Add(journey);
+        }
+
+        if (triggered is null) return;
+        if (triggered.Count > 1)
+        {
+            triggered.Sort(static (a, b) => a.Definition.Priority != b.Definition.Priority
+                ? b.Definition.Priority.CompareTo(a.Definition.Priority)
+                : string.CompareOrdinal(a.Name, b.Name));
+        }
+
+        foreach (var journey in triggered) TryEnter(builder, journey, e);
     }
 
     /// <summary>
@@ -114,8 +140,29 @@ public static class CustomerDecider
     /// <summary>Higher-priority journeys act first, so they get first claim on the customer's contact slots.</summary>
     private static List<JourneyInstance> ByPriority(DecisionBuilder builder, IEnumerable<JourneyInstance> instances)
     {
-        var priority = builder.Context.Journeys.ToDictionary(j => j.Name, j => j.Definition.Priority);
-        return [.. instances.OrderByDescending(i => priority.GetValueOrDefault(i.Journey, 50)).ThenBy(i => i.StartedAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal)];
+        List<JourneyInstance> ordered = [.. instances];
+        if (ordered.Count < 2) return ordered;
+        var journeys = builder.Context.Journeys;
+        int Priority(string journey)
+        {
+            // The catalog holds a handful of journeys: a scan is cheaper than building a lookup per decision.
+            foreach (var j in journeys)
+            {
+                if (j.Name == journey) return j.Definition.Priority;
+            }
+
+            return 50;
+        }
+
+        // InstanceId is unique, so this order is total and the (unstable) sort gives the same result as a stable one.
+        ordered.Sort((a, b) =>
+        {
+            var byPriority = Priority(b.Journey).CompareTo(Priority(a.Journey));
+            if (byPriority != 0) return byPriority;
+            var byStart = a.StartedAt.CompareTo(b.StartedAt);
+            return byStart != 0 ? byStart : string.CompareOrdinal(a.InstanceId, b.InstanceId);
+        });
+        return ordered;
     }
 
     private static void TryEnter(DecisionBuilder builder, JourneyVersion journey, CustomerEvent e)
@@ -159,7 +206,16 @@ public static class CustomerDecider
     {
         var definition = journey.Definition;
         var state = builder.State;
-        var running = state.Instances.FirstOrDefault(i => i.Journey == definition.Name && i.Status != InstanceStatus.Ended);
+        JourneyInstance? running = null;
+        foreach (var i in state.Instances)
+        {
+            if (i.Journey == definition.Name && i.Status != InstanceStatus.Ended)
+            {
+                running = i;
+                break;
+            }
+        }
+
         if (running is not null) return $"already in this journey (instance {running.InstanceId}, {running.Status.ToString().ToLowerInvariant()})";
 
         if (state.LastEntered.TryGetValue(definition.Name, out var last))
@@ -172,11 +228,11 @@ public static class CustomerDecider
             }
         }
 
-        var model = ScriptModel.For(builder.Profile, e, null, builder.Now, builder.Context.Program);
+        var inputs = ExpressionInputs.For(builder.Profile, e, null, builder.Now, builder.Context.Program);
         try
         {
-            if (definition.Entry.Condition is { } condition && !TemplateSandbox.IsTrue(condition, model)) return $"entry condition is false: {condition}";
-            if (definition.Entry.Segment is { } segment && !TemplateSandbox.IsTrue(segment, model)) return $"not in segment: {segment}";
+            if (definition.Entry.Condition is { } condition && !JourneyExpressions.IsTrue(condition, inputs)) return $"entry condition is false: {condition}";
+            if (definition.Entry.Segment is { } segment && !JourneyExpressions.IsTrue(segment, inputs)) return $"not in segment: {segment}";
         }
         catch (TemplateException ex)
         {

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using PrivateFlows.Workflows.Conditions;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Language;
 using PrivateFlows.Workflows.Loyalty;
@@ -600,14 +601,16 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
 
     private string EffectId(string kind) => $"{_instance.InstanceId}/{_instance.Sequence.ToString(CultureInfo.InvariantCulture)}/{kind}";
 
-    private ScriptObject Model(CustomerEvent? e) => ScriptModel.For(decision.Profile, e ?? _instance.EntryEvent, _instance, Now, decision.Context.Program);
+    private ExpressionInputs Inputs(CustomerEvent? e) => ExpressionInputs.For(decision.Profile, e ?? _instance.EntryEvent, _instance, Now, decision.Context.Program);
 
-    private object? Evaluate(string expression) => TemplateSandbox.Evaluate(expression, Model(decision.Event));
+    private ScriptObject Model(CustomerEvent? e) => Inputs(e).Model();
 
-    private bool IsTrue(string expression) => TemplateSandbox.IsTrue(expression, Model(decision.Event));
+    private object? Evaluate(string expression) => JourneyExpressions.Evaluate(expression, Inputs(decision.Event));
+
+    private bool IsTrue(string expression) => JourneyExpressions.IsTrue(expression, Inputs(decision.Event));
 
     private bool Condition(string? expression, CustomerEvent e) =>
-        expression is null || TemplateSandbox.IsTrue(expression, Model(e));
+        expression is null || JourneyExpressions.IsTrue(expression, Inputs(e));
 
     private string VersionLabel() => version.Number > 0 ? $"{version.Number} ({version.Version})" : version.Version;
 

@@ -1,19 +1,18 @@
-using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using PrivateFlows.Workflows.Conditions;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Templates;
-using Scriban.Runtime;
 
 namespace PrivateFlows.Workflows.Segments;
 
-/// <summary>Evaluates named segments for a customer as of a moment, in the template sandbox. Pure.</summary>
+/// <summary>Evaluates named segments for a customer as of a moment: compiled rules, the template sandbox for the rest. Pure.</summary>
 public static class SegmentEvaluator
 {
     public static SegmentMatch Evaluate(SegmentDefinition segment, CustomerProfile profile, DateTimeOffset now, CustomerProgram? program = null)
     {
         ArgumentNullException.ThrowIfNull(segment);
         ArgumentNullException.ThrowIfNull(profile);
-        return Evaluate(segment, Model(ScriptModel.CustomerFacts(profile, now, program ?? CustomerProgram.Default), now));
+        return Evaluate(segment, ExpressionInputs.ForSegment(profile, now, program ?? CustomerProgram.Default));
     }
 
     public static bool IsMember(SegmentDefinition segment, CustomerProfile profile, DateTimeOffset now, CustomerProgram? program = null) =>
@@ -24,7 +23,15 @@ public static class SegmentEvaluator
     {
         ArgumentNullException.ThrowIfNull(profile);
         program ??= CustomerProgram.Default;
-        return Memberships(ScriptModel.CustomerFacts(profile, now, program), now, program.Segments);
+        if (program.Segments.IsDefaultOrEmpty) return [];
+        var inputs = ExpressionInputs.ForSegment(profile, now, program);
+        var names = ImmutableArray.CreateBuilder<string>();
+        foreach (var segment in program.Segments)
+        {
+            if (Evaluate(segment, inputs).IsMember) names.Add(segment.Name);
+        }
+
+        return names.ToImmutable();
     }
 
     /// <summary>The customers in a segment (for listing a segment's members).</summary>
@@ -35,41 +42,16 @@ public static class SegmentEvaluator
         return profiles.Where(p => IsMember(segment, p, now, program));
     }
 
-    /// <summary>Evaluates segments against a <c>customer</c> object that has no <c>segments</c> yet.</summary>
-    internal static ImmutableArray<string> Memberships(ScriptObject customer, DateTimeOffset now, ImmutableArray<SegmentDefinition> segments)
-    {
-        if (segments.IsDefaultOrEmpty) return [];
-        var model = Model(customer, now);
-        return [.. segments.Where(s => Evaluate(s, model).IsMember).Select(s => s.Name)];
-    }
-
-    /// <summary>Parsed expressions by (name, expression): segments are evaluated for every customer, parsing once is enough.</summary>
-    private static readonly ConcurrentDictionary<(string Name, string Expression), Scriban.Template> Parsed = new();
-    private const int MaxParsed = 2_000;
-
-    private static SegmentMatch Evaluate(SegmentDefinition segment, ScriptObject model)
+    // Compiled once per expression (JourneyExpressions); rules outside the compiled subset run in the sandbox, under its limits.
+    private static SegmentMatch Evaluate(SegmentDefinition segment, ExpressionInputs inputs)
     {
         try
         {
-            var key = (segment.Name, segment.Expression);
-            if (!Parsed.TryGetValue(key, out var template))
-            {
-                template = TemplateSandbox.ParseExpression(segment.Expression, $"segment {segment.Name}");
-                if (Parsed.Count >= MaxParsed) Parsed.Clear();
-                Parsed[key] = template;
-            }
-
-            return new SegmentMatch(segment.Name, TemplateSandbox.IsTrue(template, model));
+            return new SegmentMatch(segment.Name, JourneyExpressions.IsTrue(segment.Expression, inputs, $"segment {segment.Name}"));
         }
         catch (TemplateException e)
         {
             return new SegmentMatch(segment.Name, false, e.Message);
         }
     }
-
-    private static ScriptObject Model(ScriptObject customer, DateTimeOffset now) => new()
-    {
-        ["customer"] = customer,
-        ["now"] = now.UtcDateTime,
-    };
 }

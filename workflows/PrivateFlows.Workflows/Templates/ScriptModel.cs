@@ -95,7 +95,7 @@ public static class ScriptModel
         var customer = new LazyScriptObject();
         Fill(customer, p, now, program);
         // Evaluating every named segment costs more than the rest of a decision: only when an expression reads it.
-        customer.SetLazy("segments", () => new ScriptArray(SegmentEvaluator.Memberships(customer, now, program.Segments)));
+        customer.SetLazy("segments", () => new ScriptArray(SegmentEvaluator.Memberships(p, now, program)));
         return customer;
     }
 

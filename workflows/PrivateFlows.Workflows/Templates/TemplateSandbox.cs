@@ -71,13 +71,7 @@ public static class TemplateSandbox
 
     public static bool IsTrue(string expression, ScriptObject model, string name = "condition") => Truthy(Evaluate(expression, model, name));
 
-    /// <summary>Parses an expression once, for callers that evaluate it many times (e.g. named segments).</summary>
-    internal static Template ParseExpression(string expression, string name) => Parse(expression, expression: true, name);
-
-    /// <summary>Evaluates an expression parsed by <see cref="ParseExpression"/> as a condition, under the same limits.</summary>
-    internal static bool IsTrue(Template expression, ScriptObject model) => Truthy(Run(expression, model, false, (t, c) => t.Evaluate(c)));
-
-    private static bool Truthy(object? value)
+    internal static bool Truthy(object? value)
     {
         return value switch
         {
