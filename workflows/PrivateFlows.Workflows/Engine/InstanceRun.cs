@@ -215,9 +215,9 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
             _instance = _instance with { StepId = step.Id, Sequence = _instance.Sequence + 1, Waiting = null };
             try
             {
-                var outcome = StepBehaviours.For(step).Run(this, step);
-                if (outcome.Stops) return;
-                stepId = outcome.Next;
+                var move = StepBehaviours.For(step).Run(this, step);
+                if (move.Stops) return;
+                stepId = move.Next;
             }
             catch (TemplateException e)
             {
@@ -228,7 +228,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
     }
 
     /// <summary>Parks the instance at <paramref name="step"/> until <paramref name="until"/> (or, for a wait_for, the event) on a new timer.</summary>
-    internal StepOutcome Wait(Step step, DateTimeOffset until, WaitingReason reason, Func<Waiting, Waiting>? shape, string detail)
+    internal StepMove Wait(Step step, DateTimeOffset until, WaitingReason reason, Func<Waiting, Waiting>? shape, string detail)
     {
         until = TimerDue.RoundUp(until); // timers have millisecond resolution in every store
         var timerId = EffectId("timer");
@@ -236,7 +236,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
         _instance = _instance with { Waiting = shape is null ? waiting : shape(waiting) };
         decision.Effects.Add(new ScheduleTimer(timerId, _instance.CustomerId, timerId, _instance.InstanceId, until));
         History(HistoryKind.Waiting, step.Id, detail);
-        return StepOutcome.Stop;
+        return StepMove.Stop;
     }
 
     /// <summary>True when the wait at this step already ended in this decision (a loop reached it again at the same instant).</summary>

@@ -8,7 +8,7 @@ namespace PrivateFlows.Workflows.Engine.Steps;
 /// <summary><c>award_points</c>: credits a literal or computed number of points, clamped, expiring by the loyalty program's rule.</summary>
 internal sealed class AwardPointsBehaviour : StepBehaviour<AwardPointsStep>
 {
-    protected override StepOutcome Run(InstanceRun run, AwardPointsStep award)
+    protected override StepMove Run(InstanceRun run, AwardPointsStep award)
     {
         var decision = run.Decision;
         var now = run.Now;
@@ -21,7 +21,7 @@ internal sealed class AwardPointsBehaviour : StepBehaviour<AwardPointsStep>
         decision.Effects.Add(new AwardPoints(pointsId, run.Instance.CustomerId, run.Instance.InstanceId, points, reason) { ExpiresAt = pointsExpire });
         LoyaltyDecision.Credit(decision, new PointsLedgerEntry(pointsId, run.Instance.CustomerId, now, points, PointsRules.Journey, reason) { ExpiresAt = pointsExpire });
         run.History(HistoryKind.Action, award.Id, HistoryWording.AwardedPoints(points, reason));
-        return StepOutcome.GoTo(run.Journey.DefaultNext(award));
+        return StepMove.GoTo(run.Journey.DefaultNext(award));
     }
 
     /// <summary>An award_points expression's value as whole points, clamped; a value that is not a number is a template error, not a crash.</summary>

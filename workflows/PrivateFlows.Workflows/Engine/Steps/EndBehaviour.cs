@@ -5,7 +5,7 @@ namespace PrivateFlows.Workflows.Engine.Steps;
 /// <summary><c>end</c>: ends the instance with the step's outcome (converted, exited or completed).</summary>
 internal sealed class EndBehaviour : StepBehaviour<EndStep>
 {
-    protected override StepOutcome Run(InstanceRun run, EndStep end)
+    protected override StepMove Run(InstanceRun run, EndStep end)
     {
         var kind = end.Outcome switch
         {
@@ -14,6 +14,6 @@ internal sealed class EndBehaviour : StepBehaviour<EndStep>
             _ => HistoryKind.Completed,
         };
         run.End(end.Outcome, kind, HistoryWording.EndedAtStep(end.Id));
-        return StepOutcome.Stop;
+        return StepMove.Stop;
     }
 }

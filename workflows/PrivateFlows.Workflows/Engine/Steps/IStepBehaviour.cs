@@ -9,5 +9,5 @@ internal interface IStepBehaviour
     Type StepType { get; }
 
     /// <summary>Runs the step for the instance; a <see cref="Templates.TemplateException"/> faults the instance at this step.</summary>
-    StepOutcome Run(InstanceRun run, Step step);
+    StepMove Run(InstanceRun run, Step step);
 }

@@ -6,7 +6,7 @@ namespace PrivateFlows.Workflows.Engine.Steps;
 /// <summary><c>issue_coupon</c>: a coupon with a replay-stable code; later steps and templates read it from <c>vars.coupon_*</c>.</summary>
 internal sealed class IssueCouponBehaviour : StepBehaviour<IssueCouponStep>
 {
-    protected override StepOutcome Run(InstanceRun run, IssueCouponStep coupon)
+    protected override StepMove Run(InstanceRun run, IssueCouponStep coupon)
     {
         var now = run.Now;
         var code = DeterministicIds.CouponCode(coupon.Coupon, run.Instance.InstanceId, coupon.Id, run.Instance.Sequence);
@@ -21,6 +21,6 @@ internal sealed class IssueCouponBehaviour : StepBehaviour<IssueCouponStep>
                 .SetItem("coupon_expires", expiresText),
         };
         run.History(HistoryKind.Action, coupon.Id, HistoryWording.IssuedCoupon(code, coupon.Amount, expiresText));
-        return StepOutcome.GoTo(run.Journey.DefaultNext(coupon));
+        return StepMove.GoTo(run.Journey.DefaultNext(coupon));
     }
 }

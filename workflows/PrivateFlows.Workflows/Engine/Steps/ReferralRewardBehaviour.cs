@@ -11,7 +11,7 @@ namespace PrivateFlows.Workflows.Engine.Steps;
 /// </summary>
 internal sealed class ReferralRewardBehaviour : StepBehaviour<ReferralRewardStep>
 {
-    protected override StepOutcome Run(InstanceRun run, ReferralRewardStep reward)
+    protected override StepMove Run(InstanceRun run, ReferralRewardStep reward)
     {
         var decision = run.Decision;
         var now = run.Now;
@@ -54,6 +54,6 @@ internal sealed class ReferralRewardBehaviour : StepBehaviour<ReferralRewardStep
             run.History(HistoryKind.Action, reward.Id, HistoryWording.ReferralHeld(hold));
         }
 
-        return StepOutcome.GoTo(run.Journey.DefaultNext(reward));
+        return StepMove.GoTo(run.Journey.DefaultNext(reward));
     }
 }

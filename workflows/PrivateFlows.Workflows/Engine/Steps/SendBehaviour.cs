@@ -6,10 +6,10 @@ namespace PrivateFlows.Workflows.Engine.Steps;
 /// <summary><c>send</c>: renders the template and sends it, unless consent, quiet hours or a frequency cap say defer or drop.</summary>
 internal sealed class SendBehaviour : StepBehaviour<SendStep>
 {
-    protected override StepOutcome Run(InstanceRun run, SendStep step)
+    protected override StepMove Run(InstanceRun run, SendStep step)
     {
         Send(run, step, null);
-        return StepOutcome.GoTo(run.Journey.DefaultNext(step));
+        return StepMove.GoTo(run.Journey.DefaultNext(step));
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace PrivateFlows.Workflows.Engine.Steps;
 /// </summary>
 internal sealed class SplitBehaviour : StepBehaviour<SplitStep>
 {
-    protected override StepOutcome Run(InstanceRun run, SplitStep split)
+    protected override StepMove Run(InstanceRun run, SplitStep split)
     {
         var customer = run.Instance.CustomerId;
         var journey = run.Journey.Name;
@@ -23,14 +23,14 @@ internal sealed class SplitBehaviour : StepBehaviour<SplitStep>
             }
 
             run.End(InstanceOutcome.Completed, HistoryKind.Completed, HistoryWording.HeldOutEnded);
-            return StepOutcome.Stop;
+            return StepMove.Stop;
         }
 
         if (split.Winner is not null && run.Decision.Context.Winners.TryGetValue(journey, out var winner) && split.Variants.FirstOrDefault(v => v.Name == winner) is { } won)
         {
             run.Instance = run.Instance with { Variant = won.Name, Vars = run.Instance.Vars.SetItem("variant", won.Name) };
             run.History(HistoryKind.SplitVariant, split.Id, HistoryWording.WinningVariant(won, split.Winner));
-            return StepOutcome.GoTo(won.Next);
+            return StepMove.GoTo(won.Next);
         }
 
         var total = split.Variants.Sum(v => v.Weight);
@@ -41,7 +41,7 @@ internal sealed class SplitBehaviour : StepBehaviour<SplitStep>
             {
                 run.Instance = run.Instance with { Variant = variant.Name, Vars = run.Instance.Vars.SetItem("variant", variant.Name) };
                 run.History(HistoryKind.SplitVariant, split.Id, HistoryWording.Variant(variant));
-                return StepOutcome.GoTo(variant.Next);
+                return StepMove.GoTo(variant.Next);
             }
 
             point -= variant.Weight;
@@ -51,6 +51,6 @@ internal sealed class SplitBehaviour : StepBehaviour<SplitStep>
         var last = split.Variants[^1];
         run.Instance = run.Instance with { Variant = last.Name };
         run.History(HistoryKind.SplitVariant, split.Id, HistoryWording.Variant(last));
-        return StepOutcome.GoTo(last.Next);
+        return StepMove.GoTo(last.Next);
     }
 }

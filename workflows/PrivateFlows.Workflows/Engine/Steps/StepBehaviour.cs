@@ -11,7 +11,7 @@ internal abstract class StepBehaviour<TStep> : IStepBehaviour
 {
     public Type StepType => typeof(TStep);
 
-    public StepOutcome Run(InstanceRun run, Step step) => Run(run, (TStep)step);
+    public StepMove Run(InstanceRun run, Step step) => Run(run, (TStep)step);
 
-    protected abstract StepOutcome Run(InstanceRun run, TStep step);
+    protected abstract StepMove Run(InstanceRun run, TStep step);
 }

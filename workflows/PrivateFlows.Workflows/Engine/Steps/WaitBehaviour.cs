@@ -7,14 +7,14 @@ namespace PrivateFlows.Workflows.Engine.Steps;
 /// <summary><c>wait</c>: a duration from now or from entry, or a number of days from an expression (e.g. a product's use cycle).</summary>
 internal sealed class WaitBehaviour : StepBehaviour<WaitStep>
 {
-    protected override StepOutcome Run(InstanceRun run, WaitStep step)
+    protected override StepMove Run(InstanceRun run, WaitStep step)
     {
         var next = run.Journey.DefaultNext(step);
         var due = Due(run, step);
         if (due <= run.Now)
         {
             run.History(HistoryKind.Waited, step.Id, HistoryWording.WaitAlreadyOver(due));
-            return StepOutcome.GoTo(next);
+            return StepMove.GoTo(next);
         }
 
         due = TimerDue.RoundUp(due);

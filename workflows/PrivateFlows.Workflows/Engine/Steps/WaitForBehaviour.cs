@@ -10,7 +10,7 @@ namespace PrivateFlows.Workflows.Engine.Steps;
 /// </summary>
 internal sealed class WaitForBehaviour : StepBehaviour<WaitForStep>
 {
-    protected override StepOutcome Run(InstanceRun run, WaitForStep step)
+    protected override StepMove Run(InstanceRun run, WaitForStep step)
     {
         var match = step.Match.ToImmutableSortedDictionary(m => m.Key, m => ScriptModel.Format(run.Evaluate(m.Value)), StringComparer.Ordinal);
         var timeoutAt = TimerDue.RoundUp(run.Now + step.Timeout);

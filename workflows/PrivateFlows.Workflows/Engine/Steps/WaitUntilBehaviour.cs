@@ -7,7 +7,7 @@ namespace PrivateFlows.Workflows.Engine.Steps;
 /// <summary><c>wait_until</c>: the next time of day, or the next calendar day from an expression, in the customer's time zone.</summary>
 internal sealed class WaitUntilBehaviour : StepBehaviour<WaitUntilStep>
 {
-    protected override StepOutcome Run(InstanceRun run, WaitUntilStep step)
+    protected override StepMove Run(InstanceRun run, WaitUntilStep step)
     {
         // Reached exactly at the time it waits for, the wait is over — unless this step's wait already ended
         // at this instant (a loop back to it, e.g. birthday-care's yearly loop), which waits for the next one.
@@ -16,7 +16,7 @@ internal sealed class WaitUntilBehaviour : StepBehaviour<WaitUntilStep>
         {
             run.History(HistoryKind.Waited, step.Id, HistoryWording.WaitAlreadyOver(at));
             run.MarkWaitEnded(step.Id);
-            return StepOutcome.GoTo(run.Journey.DefaultNext(step));
+            return StepMove.GoTo(run.Journey.DefaultNext(step));
         }
 
         return run.Wait(step, at, WaitingReason.Wait, null, HistoryWording.WaitingUntilLocal(at, run.Decision.Profile.TimeZone));
