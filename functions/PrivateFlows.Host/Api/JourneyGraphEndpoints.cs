@@ -78,6 +78,7 @@ public static class JourneyGraphEndpoints
         return app;
     }
 
+    /// <summary>One version as a graph; <see cref="JourneyDraftEndpoints"/> draws an unpublished one with no counts.</summary>
     internal static JourneyGraphView Graph(JourneyDefinition journey, string? version, int number, bool latest, IReadOnlyList<InstanceStepCount> counts, DateTimeOffset countedAt)
     {
         var nodes = new List<GraphNode>();

@@ -9,20 +9,13 @@ namespace PrivateFlows.Runtime.Tests.Api;
 /// Every job <c>MapDashboard</c> maps — static files, journey graphs, draft journeys, engine activity — answers on its
 /// route with its role, so a split of the dashboard's endpoints cannot drop or re-guard one unnoticed.
 /// </summary>
-public sealed class DashboardApiTests : IClassFixture<DashboardApiTests.Factory>
+public sealed class DashboardApiTests : IClassFixture<ApiFixture>
 {
-    private readonly Factory _factory;
+    private readonly ApiFixture _fixture;
 
-    public DashboardApiTests(Factory factory) => _factory = factory;
+    public DashboardApiTests(ApiFixture fixture) => _fixture = fixture;
 
-    public sealed class Factory : IDisposable
-    {
-        public ApiFactory Api { get; } = new();
-
-        public void Dispose() => Api.Dispose();
-    }
-
-    private ApiFactory Api => _factory.Api;
+    private ApiFactory Api => _fixture.Api;
 
     [Theory]
     [InlineData(ApiFactory.MarketerKey, "GET", "/api/dashboard/clock", HttpStatusCode.OK)]
