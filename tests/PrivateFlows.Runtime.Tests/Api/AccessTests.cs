@@ -5,20 +5,13 @@ using PrivateFlows.Runtime.Tests.Support;
 
 namespace PrivateFlows.Runtime.Tests.Api;
 
-public sealed class AccessTests : IClassFixture<AccessTests.Factory>
+public sealed class AccessTests : IClassFixture<ApiFixture>
 {
-    private readonly Factory _factory;
+    private readonly ApiFixture _fixture;
 
-    public AccessTests(Factory factory) => _factory = factory;
+    public AccessTests(ApiFixture fixture) => _fixture = fixture;
 
-    public sealed class Factory : IDisposable
-    {
-        public ApiFactory Api { get; } = new();
-
-        public void Dispose() => Api.Dispose();
-    }
-
-    private ApiFactory Api => _factory.Api;
+    private ApiFactory Api => _fixture.Api;
 
     [Theory]
     [InlineData("POST", "/api/events")]

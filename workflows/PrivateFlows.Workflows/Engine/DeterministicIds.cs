@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -25,4 +26,24 @@ public static class DeterministicIds
         var value = BitConverter.ToUInt64(bytes, 0);
         return (int)(value % (ulong)buckets);
     }
+
+    /// <summary>
+    /// An effect of an instance's step (a send, a timer, a ledger entry …): the step sequence tells a step visited twice
+    /// apart, the kind tells the effects of one step apart. Timer ids are effect ids too.
+    /// </summary>
+    public static string Effect(string instanceId, int sequence, string kind) =>
+        $"{instanceId}/{sequence.ToString(CultureInfo.InvariantCulture)}/{kind}";
+
+    /// <summary>The kind of the effect that cancels a deferred send's timer (one per deferred send dropped in a step).</summary>
+    public static string DropDeferredKind(string timerId) => $"drop-{Hash(timerId)[..8]}";
+
+    /// <summary>The n-th history entry of an instance.</summary>
+    public static string HistoryEntry(string instanceId, int count) => $"{instanceId}/h{count.ToString(CultureInfo.InvariantCulture)}";
+
+    /// <summary>A coupon code: the coupon's name and a hash of where it was issued, the same on every replay.</summary>
+    public static string CouponCode(string coupon, string instanceId, string stepId, int sequence) =>
+        $"{coupon}-{Hash(instanceId, stepId, sequence.ToString(CultureInfo.InvariantCulture))[..8].ToUpperInvariant()}";
+
+    /// <summary>The referee's ledger entry of a referral reward (the referrer's is credited by the runtime).</summary>
+    public static string RefereeCredit(string referralEffectId) => $"{referralEffectId}/referee";
 }
