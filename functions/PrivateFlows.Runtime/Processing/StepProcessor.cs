@@ -12,8 +12,8 @@ namespace PrivateFlows.Runtime.Processing;
 
 /// <summary>
 /// One step for one customer, exactly as the architecture says: load the document, finish any outbox left from
-/// before, decide (pure), commit the new document with its effects in the outbox (ETag-checked; re-read and
-/// decide again on conflict), then dispatch the effects. Inputs that keep failing are parked as poison.
+/// before, decide (pure), commit the new document with its write plan's rows in one transaction (ETag-checked;
+/// re-read and decide again on conflict), then deliver the real sends left in its outbox. Inputs that keep failing are parked as poison.
 /// </summary>
 public sealed class StepProcessor(
     IJourneyStore store,
@@ -89,27 +89,15 @@ public sealed class StepProcessor(
         var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input, cancellationToken).ConfigureAwait(false);
         var decision = Decide(document.State, request.Input, context);
         var next = document.After(decision, request.InputId);
-        if (store.AppliesEffectsOnCommit)
-        {
-            // One write per step: the store-only effects go into the step's own transaction, only real sends wait in the outbox.
-            var (local, outbox, messages) = dispatcher.Split(decision.Effects);
-            if (local.Count > 0) next = next with { PendingEffects = document.PendingEffects.AddRange(outbox) };
-            var commit = new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId)
-            {
-                AppliedEffects = local.Count > 0 ? local : [],
-                Messages = local.Count > 0 ? messages : [],
-                AppliedAt = clock.GetUtcNow(),
-                Previous = document,
-            };
-            var committed = await store.CommitStepAsync(commit, cancellationToken).ConfigureAwait(false);
-            if (local.Count > 0) dispatcher.Committed(local);
-            if (!committed.PendingEffects.IsEmpty) committed = await dispatcher.DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
-            return new StepOutcome(StepResult.Processed, committed, decision.Effects);
-        }
-
-        var stored = await store.CommitStepAsync(new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId) { Previous = document }, cancellationToken).ConfigureAwait(false);
-        stored = await dispatcher.DispatchAsync(stored, cancellationToken).ConfigureAwait(false);
-        return new StepOutcome(StepResult.Processed, stored, decision.Effects);
+        // One write per step: the document and the rows of every effect that needs no I/O beyond the store, in one
+        // transaction; only real sends wait in the outbox and are completed after their delivery.
+        var (local, outbox, messages) = dispatcher.Split(decision.Effects);
+        next = next with { PendingEffects = document.PendingEffects.AddRange(outbox) };
+        var write = StepWrite.Plan(document, document.Version, next, local, messages, clock.GetUtcNow());
+        var committed = await store.CommitStepAsync(new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId) { Write = write }, cancellationToken).ConfigureAwait(false);
+        dispatcher.Committed(local);
+        if (!committed.PendingEffects.IsEmpty) committed = await dispatcher.DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
+        return new StepOutcome(StepResult.Processed, committed, decision.Effects);
     }
 
     private Task ParkAsync(StepRequest request, string reason, int attempts, CancellationToken cancellationToken)

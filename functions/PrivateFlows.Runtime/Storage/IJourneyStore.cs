@@ -25,21 +25,12 @@ public interface IJourneyStore
     // ── customers ─────────────────────────────────────────────────────────
     Task<CustomerDocument?> ReadCustomerAsync(string customerId, CancellationToken cancellationToken = default);
 
-    /// <summary>Commits a step; throws <see cref="ConcurrencyConflictException"/> when the version moved. Returns the stored document.</summary>
+    /// <summary>
+    /// Commits a step: the document and its write plan's rows (<see cref="StepCommit.Write"/>) in one transaction;
+    /// throws <see cref="ConcurrencyConflictException"/> when the version moved. Returns the stored document.
+    /// Completing an outbox is a commit too (<see cref="OutboxCompletion"/>).
+    /// </summary>
     Task<CustomerDocument> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// True when <see cref="CommitStepAsync"/> carries out <see cref="StepCommit.AppliedEffects"/> in the same transaction
-    /// as the document (one write per step instead of commit + outbox completion). Stores without it get every effect
-    /// through the outbox.
-    /// </summary>
-    bool AppliesEffectsOnCommit => false;
-
-    /// <summary>
-    /// Records dispatched effects idempotently (history, timer index, points, coupons, messages) and removes them
-    /// from the document's outbox, checked against the document's version. Returns the stored document.
-    /// </summary>
-    Task<CustomerDocument> CompleteEffectsAsync(CustomerDocument document, IReadOnlyList<Effect> effects, IReadOnlyList<MessageRecord> messages, DateTimeOffset at, CancellationToken cancellationToken = default);
 
     /// <summary>Marks an input consumed without a new step (it was already processed): the inbox row done, the timer out of the index.</summary>
     Task MarkConsumedAsync(string? eventId, string? timerId, CancellationToken cancellationToken = default);
@@ -113,7 +104,7 @@ public interface IJourneyStore
 
     /// <summary>
     /// Every fact about a journey's instances. Facts are written with the effects they derive from
-    /// (<c>JourneyFacts.From</c>, inside <see cref="CompleteEffectsAsync"/>, once per fact id) and survive
+    /// (<c>JourneyFacts.From</c>, in the step's write plan, once per fact id) and survive
     /// <see cref="EraseCustomerAsync"/> anonymised.
     /// </summary>
     Task<IReadOnlyList<JourneyFact>> ReadJourneyFactsAsync(string journey, CancellationToken cancellationToken = default);

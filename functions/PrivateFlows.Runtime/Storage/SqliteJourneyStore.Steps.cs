@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using System.Text.Json;
 
 namespace PrivateFlows.Runtime.Storage;
@@ -31,41 +30,25 @@ public sealed partial class SqliteJourneyStore
 
     /// <summary>
     /// Brings the customer's rows of the step index in line with the document being committed (same transaction):
-    /// in-flight instances upserted with their step, ended and pruned ones removed. With the replaced document at
-    /// hand only the instances that moved are written (most steps move none); without it, all of them.
+    /// the instances that moved are upserted, ended and pruned ones removed; without the replaced document at hand,
+    /// the customer's rows are replaced by the in-flight instances.
     /// </summary>
-    private static void IndexInstanceSteps(WriteScope scope, StepCommit commit)
+    private static void StepIndexRows(List<Row> rows, string customerId, StepIndexMoves moves)
     {
-        var customerId = commit.Document.CustomerId;
-        var now = IndexedStep.InFlight(commit.Document);
-        var before = InFlightBefore(commit);
-        if (before is null)
+        foreach (var (instanceId, step) in moves.Upserted)
         {
-            foreach (var (instanceId, step) in now) UpsertStep(scope, customerId, instanceId, step);
-            if (now.IsEmpty) scope.Execute("DELETE FROM instance_steps WHERE customer_id = $customer", ("$customer", customerId));
-            else scope.Execute(DeleteEndedInstanceSteps, ("$customer", customerId), ("$inFlight", JsonSerializer.Serialize(now.Keys)));
+            rows.Add(new(UpsertInstanceStep, [("$id", instanceId), ("$customer", customerId), ("$journey", step.Journey), ("$version", step.Version),
+                ("$step", step.Step), ("$faulted", step.Faulted ? 1 : 0)]));
+        }
+
+        if (moves.ReplaceAll)
+        {
+            rows.Add(moves.Upserted.IsEmpty
+                ? new("DELETE FROM instance_steps WHERE customer_id = $customer", [("$customer", customerId)])
+                : new(DeleteEndedInstanceSteps, [("$customer", customerId), ("$inFlight", JsonSerializer.Serialize(moves.Upserted.Select(u => u.Key)))]));
             return;
         }
 
-        foreach (var (instanceId, step) in now)
-        {
-            if (!before.TryGetValue(instanceId, out var was) || was != step) UpsertStep(scope, customerId, instanceId, step);
-        }
-
-        foreach (var instanceId in before.Keys)
-        {
-            if (!now.ContainsKey(instanceId)) scope.Execute("DELETE FROM instance_steps WHERE instance_id = $id", ("$id", instanceId));
-        }
+        foreach (var instanceId in moves.Removed) rows.Add(new("DELETE FROM instance_steps WHERE instance_id = $id", [("$id", instanceId)]));
     }
-
-    /// <summary>What the index holds for the customer before this commit, when known: nothing for a new customer, else the replaced document's.</summary>
-    private static ImmutableDictionary<string, IndexedStep>? InFlightBefore(StepCommit commit)
-    {
-        if (commit.ExpectedVersion == 0) return ImmutableDictionary<string, IndexedStep>.Empty;
-        return commit.Previous is { } replaced && replaced.Version == commit.ExpectedVersion ? IndexedStep.InFlight(replaced) : null;
-    }
-
-    private static void UpsertStep(WriteScope scope, string customerId, string instanceId, IndexedStep step) =>
-        scope.Execute(UpsertInstanceStep, ("$id", instanceId), ("$customer", customerId), ("$journey", step.Journey), ("$version", step.Version),
-            ("$step", step.Step), ("$faulted", step.Faulted ? 1 : 0));
 }
