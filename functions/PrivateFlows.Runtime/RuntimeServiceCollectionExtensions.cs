@@ -34,8 +34,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddOptions<ChannelOptions>().Bind(configuration.GetSection(ChannelOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChannelOptions>, ChannelOptionsValidator>();
 
-        services.AddSingleton<SqliteJourneyStore>();
-        services.AddSingleton<IJourneyStore>(sp => sp.GetRequiredService<SqliteJourneyStore>());
+        services.AddJourneyStore<SqliteJourneyStore>();
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton<JourneyCatalog>();
         services.AddSingleton<JourneyPublisher>();

@@ -20,7 +20,7 @@ namespace PrivateFlows.Host.Api;
 /// <summary>
 /// The web dashboard (static files in <c>wwwroot/</c>, served at <c>/</c>) and the few read-only endpoints only it
 /// needs: a journey drawn as a graph with live counts per step (from the store's step index,
-/// <see cref="IJourneyStore.CountInstancesByStepAsync"/>), validation with structured diagnostics, simulation of
+/// <see cref="IJourneyStatistics.CountInstancesByStepAsync"/>), validation with structured diagnostics, simulation of
 /// unpublished YAML, example inputs, timers due, throughput and the host's time. Same roles as the rest of the API.
 /// </summary>
 public static class DashboardEndpoints
@@ -107,7 +107,7 @@ public static class DashboardEndpoints
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithSummary("The host's time (virtual or real): what the dashboard's relative times are measured from");
 
-        group.MapGet("/journeys/{name}/graph", async Task<Results<Ok<JourneyGraphView>, ProblemHttpResult>> (string name, string? version, JourneyCatalog catalog, IJourneyStore store, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/journeys/{name}/graph", async Task<Results<Ok<JourneyGraphView>, ProblemHttpResult>> (string name, string? version, JourneyCatalog catalog, IJourneyStatistics store, TimeProvider clock, CancellationToken ct) =>
             {
                 if (!catalog.Published.TryGetValue(name, out var versions) || versions.IsEmpty) return Problems.NotFound("Journey not found", $"no journey '{name}'");
                 var chosen = string.IsNullOrWhiteSpace(version) ? versions[^1]
@@ -121,7 +121,7 @@ public static class DashboardEndpoints
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithSummary("A journey version as a graph (nodes with kind, label, source line and live counts; labelled edges)");
 
-        group.MapGet("/counts", async (JourneyCatalog catalog, IJourneyStore store, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/counts", async (JourneyCatalog catalog, IJourneyStatistics store, TimeProvider clock, CancellationToken ct) =>
             {
                 var steps = new List<StepCount>();
                 foreach (var journey in catalog.Published.Keys.Order(StringComparer.Ordinal))
@@ -158,10 +158,10 @@ public static class DashboardEndpoints
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithSummary("Example customer profiles and event timelines shipped with the built-in journeys");
 
-        group.MapGet("/timers", async (IJourneyStore store, TimeProvider clock, CancellationToken ct, int? limit) =>
+        group.MapGet("/timers", async (IEngineStatus engine, ITimerIndex timerIndex, TimeProvider clock, CancellationToken ct, int? limit) =>
             {
-                var status = await store.ReadStatusAsync(ct);
-                var timers = await store.ReadEarliestTimersAsync(Math.Clamp(limit ?? 50, 1, 1000), ct);
+                var status = await engine.ReadStatusAsync(ct);
+                var timers = await timerIndex.ReadEarliestTimersAsync(Math.Clamp(limit ?? 50, 1, 1000), ct);
                 return TypedResults.Ok(new TimersView(clock.GetUtcNow(), status.Timers, timers));
             })
             .RequireAuthorization(Roles.Ops)

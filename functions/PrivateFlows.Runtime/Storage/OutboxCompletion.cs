@@ -9,7 +9,7 @@ public static class OutboxCompletion
     /// Records dispatched effects idempotently (history, timer index, points, coupons, messages, facts) and removes
     /// them from the document's outbox, checked against the document's version. Returns the stored document.
     /// </summary>
-    public static Task<CustomerDocument> CompleteEffectsAsync(this IJourneyStore store, CustomerDocument document, IReadOnlyList<Effect> effects, IReadOnlyList<MessageRecord> messages, DateTimeOffset at, CancellationToken cancellationToken = default)
+    public static Task<CustomerDocument> CompleteEffectsAsync(this IStepCommits store, CustomerDocument document, IReadOnlyList<Effect> effects, IReadOnlyList<MessageRecord> messages, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(document);
