@@ -2,25 +2,29 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace PrivateFlows.Runtime.Storage;
 
-/// <summary>Registers one store adapter under every role interface its consumers depend on (one instance for all).</summary>
+/// <summary>Registers every role interface the engine's consumers depend on, each resolving to the one store adapter.</summary>
 public static class StoreRoles
 {
-    public static IServiceCollection AddJourneyStore<TStore>(this IServiceCollection services) where TStore : class, IJourneyStore
+    /// <summary>What start-up says when no adapter was chosen.</summary>
+    public const string NoStore = "PrivateFlows has no store: choose one on the runtime, e.g. services.AddPrivateFlowsRuntime(configuration).UseSqlite()";
+
+    public static IServiceCollection AddStoreRoles(this IServiceCollection services)
     {
-        services.AddSingleton<TStore>();
-        services.AddSingleton<IJourneyStore>(sp => sp.GetRequiredService<TStore>());
-        services.AddSingleton<IEventInbox>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<ICustomerDocuments>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<IStepCommits>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<ITimerIndex>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<IPoisonInputs>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<IJourneyHistory>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<IMessageLog>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<ICustomerLedgers>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<IJourneyRegistry>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<IEngineStatus>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<IJourneyStatistics>(sp => sp.GetRequiredService<IJourneyStore>());
-        services.AddSingleton<ICustomerErasure>(sp => sp.GetRequiredService<IJourneyStore>());
+        services.AddSingleton<IEventInbox>(Store);
+        services.AddSingleton<ICustomerDocuments>(Store);
+        services.AddSingleton<IStepCommits>(Store);
+        services.AddSingleton<ITimerIndex>(Store);
+        services.AddSingleton<IPoisonInputs>(Store);
+        services.AddSingleton<IJourneyHistory>(Store);
+        services.AddSingleton<IMessageLog>(Store);
+        services.AddSingleton<ICustomerLedgers>(Store);
+        services.AddSingleton<IJourneyRegistry>(Store);
+        services.AddSingleton<IEngineStatus>(Store);
+        services.AddSingleton<IJourneyStatistics>(Store);
+        services.AddSingleton<ICustomerErasure>(Store);
         return services;
     }
+
+    private static IJourneyStore Store(IServiceProvider services) =>
+        services.GetService<IJourneyStore>() ?? throw new InvalidOperationException(NoStore);
 }

@@ -1,6 +1,9 @@
 using System.Reflection;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateFlows.Runtime.Insights;
+using PrivateFlows.Runtime.Processing;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 
@@ -24,13 +27,20 @@ public sealed class StoreRolesTests
     }
 
     [Fact]
-    public async Task AddJourneyStore_EveryRole_ResolvesToTheOneAdapter()
+    public void Runtime_DoesNotReferenceSqlite()
+    {
+        typeof(IJourneyStore).Assembly.GetReferencedAssemblies().Select(a => a.Name).Should().NotContain(n => n!.Contains("Sqlite", StringComparison.OrdinalIgnoreCase));
+        typeof(SqliteJourneyStore).Assembly.GetName().Name.Should().Be("PrivateFlows.Runtime.Sqlite");
+    }
+
+    [Fact]
+    public async Task UseSqlite_EveryRole_ResolvesToTheOneAdapter()
     {
         using var folder = new TempFolder();
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["PrivateFlows:Sqlite:Path"] = folder.File("store.db") }).Build();
         var services = new ServiceCollection();
-        services.AddSingleton(TimeProvider.System);
-        services.Configure<SqliteOptions>(o => o.Path = folder.File("store.db"));
-        services.AddJourneyStore<SqliteJourneyStore>();
+        services.AddLogging();
+        services.AddPrivateFlowsRuntime(configuration).UseSqlite();
         await using var provider = services.BuildServiceProvider();
         var store = provider.GetRequiredService<SqliteJourneyStore>();
 
@@ -38,5 +48,18 @@ public sealed class StoreRolesTests
         roles.Should().HaveCountGreaterThan(5);
         foreach (var role in roles) provider.GetRequiredService(role).Should().BeSameAs(store, role.Name);
         provider.GetRequiredService<IJourneyStore>().Should().BeSameAs(store);
+    }
+
+    [Fact]
+    public async Task AddPrivateFlowsRuntime_NoStoreChosen_StartUpSaysSo()
+    {
+        var services = new ServiceCollection();
+        services.AddLogging();
+        services.AddPrivateFlowsRuntime(new ConfigurationBuilder().Build());
+        await using var provider = services.BuildServiceProvider();
+
+        var resolve = () => provider.GetRequiredService<StepProcessor>();
+
+        resolve.Should().Throw<InvalidOperationException>().WithMessage("*no store*UseSqlite()*");
     }
 }

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>Settings of the embedded store (<c>PrivateFlows:Sqlite</c>).</summary>
 public sealed class SqliteOptions

@@ -1,6 +1,7 @@
 using System.Text.Json;
+using PrivateFlows.Runtime.Storage;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {

@@ -1,6 +1,7 @@
+using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Customers;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {

@@ -2,10 +2,11 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using PrivateFlows.Runtime.Insights;
 using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Language;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {

@@ -1,9 +1,10 @@
 using System.Globalization;
 using System.Text.Json;
+using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Engine;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {

@@ -1,8 +1,9 @@
 using Microsoft.Data.Sqlite;
 using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Referrals;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {
