@@ -59,6 +59,9 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
     /// <summary>Memory-mapped I/O per connection (reads come from the OS page cache without a syscall per page).</summary>
     internal const long MmapBytes = 256L << 20;
 
+    /// <summary>How busy the single writer has been so far.</summary>
+    internal WriterLoad WriterLoad => _writer.Meter.Load;
+
     /// <summary>Full path of the database file.</summary>
     public string FilePath { get; }
 

@@ -17,6 +17,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly Task _loop;
     private int _restartWal;
 
+    /// <summary>Time spent in transactions, for the benchmark.</summary>
+    public WriterMeter Meter { get; } = new();
+
     public SqliteWriter(SqliteConnection connection, int maxBatch)
     {
         _connection = connection;
@@ -59,7 +62,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 batch.Add(write);
             }
 
-            if (batch.Count > 0) Commit(batch);
+            if (batch.Count > 0)
+            {
+                var started = Meter.Start();
+                Commit(batch);
+                Meter.Stop(started, batch.Count);
+            }
             if (truncate is not null)
             {
                 await truncate.RunAsync(_connection).ConfigureAwait(false);

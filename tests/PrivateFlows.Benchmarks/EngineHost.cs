@@ -145,6 +145,10 @@ public sealed class EngineHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The single writer is the engine's bottleneck: how busy it was over this engine's life (to stderr, per run).
+        var load = Services.GetRequiredService<SqliteJourneyStore>().WriterLoad;
+        await Console.Error.WriteLineAsync($"  writer ({Path.GetFileName(DatabasePath)}): busy {load.Busy.TotalMilliseconds:F0} ms, thread CPU {load.Cpu.TotalMilliseconds:F0} ms, " +
+            $"{load.Transactions:N0} transactions, {load.Writes:N0} writes").ConfigureAwait(false);
         _listener.Dispose();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _host.StopAsync(stop.Token).ConfigureAwait(false);
