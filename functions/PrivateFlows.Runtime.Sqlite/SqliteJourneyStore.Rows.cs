@@ -8,11 +8,9 @@ namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {
-    private const string InsertHistory = """
-        INSERT INTO history (id, customer_id, instance_id, journey, time, kind, step, detail)
-        VALUES ($id, $customer, $instance, $journey, $time, $kind, $step, $detail)
-        ON CONFLICT (id) DO NOTHING
-        """;
+    private static readonly BulkInsert InsertHistory = new("history", ["id", "customer_id", "instance_id", "journey", "time", "kind", "step", "detail"], "ON CONFLICT (id) DO NOTHING");
+
+    private static readonly BulkInsert InsertFacts = new("journey_facts", ["id", "instance_id", "journey", "kind", "at", "version", "variant", "channel", "amount", "outcome", "step"], "ON CONFLICT (id) DO NOTHING");
 
     private const string InsertTimer = """
         INSERT INTO timers (id, customer_id, instance_id, due_at) VALUES ($id, $customer, $instance, $due)
@@ -40,12 +38,6 @@ public sealed partial class SqliteJourneyStore
         WHERE messages.status <> 'delivered'
         """;
 
-    private const string InsertFact = """
-        INSERT INTO journey_facts (id, instance_id, journey, kind, at, version, variant, channel, amount, outcome, step)
-        VALUES ($id, $instance, $journey, $kind, $at, $version, $variant, $channel, $amount, $outcome, $step)
-        ON CONFLICT (id) DO NOTHING
-        """;
-
     public Task RecordMessageAsync(MessageRecord message, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(message);
@@ -54,7 +46,7 @@ public sealed partial class SqliteJourneyStore
     }
 
     /// <summary>A statement with its parameters, built in the caller's thread so the writer thread only binds and steps.</summary>
-    private readonly record struct Row(string Sql, (string Name, object? Value)[] Parameters);
+    internal readonly record struct Row(string Sql, (string Name, object? Value)[] Parameters);
 
     /// <summary>
     /// The statements that persist a step's rows, in the order that keeps replays and id reuse right: the fired
@@ -73,11 +65,16 @@ public sealed partial class SqliteJourneyStore
         }
 
         var at = StoredTime.Text(write.At);
-        foreach (var h in write.History)
+        if (!write.History.IsEmpty)
         {
-            var e = h.Entry;
-            rows.Add(new(InsertHistory, [("$id", e.EntryId), ("$customer", h.CustomerId), ("$instance", e.InstanceId), ("$journey", e.Journey),
-                ("$time", StoredTime.Text(e.Time)), ("$kind", KindName(e.Kind)), ("$step", e.Step), ("$detail", e.Detail)]));
+            var history = new List<object?[]>(write.History.Length);
+            foreach (var h in write.History)
+            {
+                var e = h.Entry;
+                history.Add([e.EntryId, h.CustomerId, e.InstanceId, e.Journey, StoredTime.Text(e.Time), KindName(e.Kind), e.Step, e.Detail]);
+            }
+
+            InsertHistory.AddTo(rows, history);
         }
 
         foreach (var t in write.Timers)
@@ -100,11 +97,16 @@ public sealed partial class SqliteJourneyStore
                 ("$amount", c.Amount.ToString(CultureInfo.InvariantCulture)), ("$expires", c.ExpiresAt is { } x ? StoredTime.Text(x) : null), ("$at", StoredTime.Text(c.IssuedAt))]));
         }
 
-        foreach (var f in write.Facts)
+        if (!write.Facts.IsEmpty)
         {
-            rows.Add(new(InsertFact, [("$id", f.FactId), ("$instance", f.InstanceId), ("$journey", f.Journey), ("$kind", Name(f.Kind)), ("$at", StoredTime.Text(f.At)),
-                ("$version", f.Version), ("$variant", f.Variant), ("$channel", f.Channel), ("$amount", f.Amount == 0m ? null : f.Amount.ToString(CultureInfo.InvariantCulture)),
-                ("$outcome", f.Outcome is { } o ? Name(o) : null), ("$step", f.Step)]));
+            var facts = new List<object?[]>(write.Facts.Length);
+            foreach (var f in write.Facts)
+            {
+                facts.Add([f.FactId, f.InstanceId, f.Journey, Name(f.Kind), StoredTime.Text(f.At), f.Version, f.Variant, f.Channel,
+                    f.Amount == 0m ? null : f.Amount.ToString(CultureInfo.InvariantCulture), f.Outcome is { } o ? Name(o) : null, f.Step]);
+            }
+
+            InsertFacts.AddTo(rows, facts);
         }
 
         foreach (var message in write.Messages) rows.Add(Message(message));

@@ -38,4 +38,22 @@ public abstract partial class JourneyStoreContractTests
         rest.Next.Should().BeNull();
         (await Store.ReadInstanceHistoryAsync("nothing", 0, 3)).Entries.Should().BeEmpty();
     }
+
+    [Fact]
+    public async Task A_step_with_many_entries_and_facts_keeps_them_all_in_order_and_a_replay_adds_none()
+    {
+        // More entries than one bulk statement holds, with a duplicate id inside the step.
+        var effects = Enumerable.Range(0, 40)
+            .Select(i => (Effect)new RecordHistory($"i1/h{i}", "c1", new HistoryEntry($"i1/h{i}", "i1", "j", At.AddSeconds(i), HistoryKind.Action, $"s{i % 20}", $"entry {i}")))
+            .Append(new RecordHistory("i1/h3", "c1", new HistoryEntry("i1/h3", "i1", "j", At, HistoryKind.Action, "s3", "a duplicate id")))
+            .ToList();
+        var document = await Store.CommitStepAsync(new StepCommit(CustomerDocument.New("c1") with { PendingEffects = [.. effects] }, 0));
+        var done = await Store.CompleteEffectsAsync(document, effects, [], At);
+        await Store.CompleteEffectsAsync(done with { PendingEffects = [.. effects] }, effects, [], At);
+
+        var page = await Store.ReadInstanceHistoryAsync("i1", 0, 100);
+        page.Entries.Select(e => e.Detail).Should().Equal(Enumerable.Range(0, 40).Select(i => $"entry {i}"));
+        (await Store.ReadJourneyFactsAsync("j")).Where(f => f.Kind == JourneyFactKind.Reached).Select(f => f.Step)
+            .Should().BeEquivalentTo(Enumerable.Range(0, 20).Select(i => $"s{i}"), "one fact per instance and step, however often it comes back");
+    }
 }
