@@ -6,6 +6,7 @@ using PrivateFlows.Host.Security;
 using PrivateFlows.Runtime;
 using PrivateFlows.Runtime.Channels;
 using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Runtime.Sqlite;
 
 // Settings files live beside the app; the database path stays relative to the working directory.
 var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
@@ -31,7 +32,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     kestrel.Limits.MaxRequestBodySize = 16 * 1024 * 1024;
 });
 
-builder.Services.AddPrivateFlowsRuntime(builder.Configuration);
+builder.Services.AddPrivateFlowsRuntime(builder.Configuration).UseSqlite(); // the store adapter: PrivateFlows.Runtime.Sqlite
 if (builder.Environment.IsDevelopment()) builder.Services.PostConfigure<ChannelOptions>(o => o.Webhook.AllowHttp = true); // HTTPS required outside development
 EmbeddedStore.Check(builder.Configuration); // SQLite only: Cosmos DB is the Azure read model
 VirtualClockMode.Configure(builder.Services, builder.Configuration, builder.Environment);

@@ -18,24 +18,22 @@ namespace PrivateFlows.Runtime;
 public static class RuntimeServiceCollectionExtensions
 {
     /// <summary>
-    /// The durable journey runtime on the embedded SQLite store: inbox, per-customer workers, decider, outbox
-    /// dispatch, timers, channel adapters, and the start-up recovery pass. Settings under <c>PrivateFlows:</c>
-    /// are validated when the host starts.
+    /// The durable journey runtime: inbox, per-customer workers, decider, step commits, timers, channel adapters, and
+    /// the start-up recovery pass. Settings under <c>PrivateFlows:</c> are validated when the host starts. It has no
+    /// store until one is chosen on the returned builder (<c>.UseSqlite()</c>); without one, start-up fails saying so.
     /// </summary>
-    public static IServiceCollection AddPrivateFlowsRuntime(this IServiceCollection services, IConfiguration configuration)
+    public static PrivateFlowsRuntimeBuilder AddPrivateFlowsRuntime(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
 
-        services.AddOptions<SqliteOptions>().Bind(configuration.GetSection(SqliteOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ProcessingOptions>().Bind(configuration.GetSection(ProcessingOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<JourneyOptions>().Bind(configuration.GetSection(JourneyOptions.Section));
         services.AddOptions<ChannelOptions>().Bind(configuration.GetSection(ChannelOptions.Section)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ChannelOptions>, ChannelOptionsValidator>();
 
-        services.AddSingleton<SqliteJourneyStore>();
-        services.AddSingleton<IJourneyStore>(sp => sp.GetRequiredService<SqliteJourneyStore>());
+        services.AddStoreRoles();
         services.AddSingleton<RuntimeMetrics>();
         services.AddSingleton<JourneyCatalog>();
         services.AddSingleton<JourneyPublisher>();
@@ -59,7 +57,7 @@ public static class RuntimeServiceCollectionExtensions
         services.AddHostedService<EngineStartup>();
         services.AddSingleton<TimerService>();
         services.AddHostedService(sp => sp.GetRequiredService<TimerService>());
-        return services;
+        return new PrivateFlowsRuntimeBuilder(services, configuration);
     }
 
     /// <summary>

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using PrivateFlows.Runtime;
 using PrivateFlows.Runtime.Processing;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Telemetry;
 using PrivateFlows.Runtime.Timers;
@@ -69,7 +70,7 @@ public sealed class EngineHost : IAsyncDisposable
         builder.Configuration.AddEnvironmentVariables("BENCH_"); // e.g. BENCH_PrivateFlows__Processing__Workers=128 to try a setting
         builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddPrivateFlowsRuntime(builder.Configuration);
+        builder.Services.AddPrivateFlowsRuntime(builder.Configuration).UseSqlite();
         var host = builder.Build();
         await host.StartAsync().ConfigureAwait(false);
         var engine = new EngineHost(host, databasePath, clock);
@@ -144,6 +145,10 @@ public sealed class EngineHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // The single writer is the engine's bottleneck: how busy it was over this engine's life (to stderr, per run).
+        var load = Services.GetRequiredService<SqliteJourneyStore>().WriterLoad;
+        await Console.Error.WriteLineAsync($"  writer ({Path.GetFileName(DatabasePath)}): busy {load.Busy.TotalMilliseconds:F0} ms, thread CPU {load.Cpu.TotalMilliseconds:F0} ms, " +
+            $"{load.Transactions:N0} transactions, {load.Writes:N0} writes").ConfigureAwait(false);
         _listener.Dispose();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _host.StopAsync(stop.Token).ConfigureAwait(false);

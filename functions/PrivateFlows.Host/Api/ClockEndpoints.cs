@@ -23,7 +23,7 @@ public static class ClockEndpoints
     {
         var group = app.MapGroup("/api/clock").RequireAuthorization(Roles.Ops).WithTags("clock");
 
-        group.MapGet("", async Task<Results<Ok<ClockView>, ProblemHttpResult>> (IServiceProvider services, IJourneyStore store, CancellationToken ct) =>
+        group.MapGet("", async Task<Results<Ok<ClockView>, ProblemHttpResult>> (IServiceProvider services, ITimerIndex store, CancellationToken ct) =>
             {
                 if (services.GetService<VirtualTime>() is not { } time) return RealClock();
                 var next = (await store.ReadEarliestTimersAsync(1, ct)).FirstOrDefault();

@@ -29,29 +29,29 @@ public static class CustomerCareEndpoints
         var customer = app.MapGroup("/api/customers/{customerId}").RequireAuthorization(Roles.Ops).WithTags("customers");
 
         customer.MapGet("/explain", async Task<Results<Ok<Explanation>, ProblemHttpResult>> (
-            HttpContext http, string customerId, string? journey, string? step, IJourneyStore store, JourneyCatalog catalog, CancellationToken ct) =>
+            HttpContext http, string customerId, string? journey, string? step, IJourneyHistory journeyHistory, ICustomerDocuments customers, JourneyCatalog catalog, CancellationToken ct) =>
         {
             customerId = CustomerRoute.Id(http, customerId);
             if (string.IsNullOrWhiteSpace(journey)) return TypedResults.Problem("name the journey: ?journey=<name>[&step=<step id>]", statusCode: StatusCodes.Status400BadRequest, title: "Journey missing");
             var history = new List<HistoryEntry>();
             for (long after = 0; ;)
             {
-                var page = await store.ReadCustomerHistoryAsync(customerId, after, 5000, ct);
+                var page = await journeyHistory.ReadCustomerHistoryAsync(customerId, after, 5000, ct);
                 history.AddRange(page.Entries);
                 if (page.Next is not { } next) break;
                 after = next;
             }
 
-            if (history.Count == 0 && await store.ReadCustomerAsync(customerId, ct) is null) return NotFound(customerId);
+            if (history.Count == 0 && await customers.ReadCustomerAsync(customerId, ct) is null) return NotFound(customerId);
             if (!catalog.Published.ContainsKey(journey) && history.All(h => h.Journey != journey)) return Problems.NotFound("Journey not found", $"no journey '{journey}' is published");
             return TypedResults.Ok(Explainer.Explain(history, journey, string.IsNullOrWhiteSpace(step) ? null : step));
         }).WithSummary("Why did (or didn't) the customer get a journey's step: not entered, waiting, suppressed, held out, exited … with the history lines that prove it");
 
-        customer.MapGet("/points", async Task<Results<Ok<PointsView>, ProblemHttpResult>> (HttpContext http, string customerId, IJourneyStore store, CancellationToken ct) =>
+        customer.MapGet("/points", async Task<Results<Ok<PointsView>, ProblemHttpResult>> (HttpContext http, string customerId, ICustomerDocuments customers, ICustomerLedgers ledgers, CancellationToken ct) =>
         {
             customerId = CustomerRoute.Id(http, customerId);
-            var document = await store.ReadCustomerAsync(customerId, ct);
-            var entries = await store.ReadPointsAsync(customerId, ct);
+            var document = await customers.ReadCustomerAsync(customerId, ct);
+            var entries = await ledgers.ReadPointsAsync(customerId, ct);
             if (document is null && entries.Count == 0) return NotFound(customerId);
             var profile = document?.State.Profile;
             var loyalty = profile?.Loyalty;
@@ -61,7 +61,7 @@ public static class CustomerCareEndpoints
         }).WithSummary("Points balance, tier, the ledger (oldest first) and the next points to expire");
 
         customer.MapGet("/segments", async Task<Results<Ok<CustomerSegments>, ProblemHttpResult>> (
-            HttpContext http, string customerId, IJourneyStore store, JourneyCatalog catalog, TimeProvider clock, CancellationToken ct) =>
+            HttpContext http, string customerId, ICustomerDocuments store, JourneyCatalog catalog, TimeProvider clock, CancellationToken ct) =>
         {
             customerId = CustomerRoute.Id(http, customerId);
             var document = await store.ReadCustomerAsync(customerId, ct);
@@ -94,7 +94,7 @@ public static class CustomerCareEndpoints
         referrals.MapPost("/{rewardId}/reject", (string rewardId, ReviewRequest? body, ReferralReviews reviews, CancellationToken ct) => DecideAsync(rewardId, false, body, reviews, ct))
             .WithSummary("Refuse a held referral reward (publishes referral.reward_rejected for the referee)");
 
-        app.MapGet("/api/privacy", async (IJourneyStore store, CancellationToken ct) => TypedResults.Ok(await store.ReadErasureCountersAsync(ct)))
+        app.MapGet("/api/privacy", async (ICustomerErasure erasure, CancellationToken ct) => TypedResults.Ok(await erasure.ReadErasureCountersAsync(ct)))
             .RequireAuthorization(Roles.Ops)
             .WithTags("ops")
             .WithSummary("Erased customers (tombstones) and the late events and timers dropped for them");

@@ -25,10 +25,10 @@ public static class EngineActivityEndpoints
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithSummary("The host's time (virtual or real): what the dashboard's relative times are measured from");
 
-        group.MapGet("/timers", async (IJourneyStore store, TimeProvider clock, CancellationToken ct, int? limit) =>
+        group.MapGet("/timers", async (IEngineStatus engine, ITimerIndex timerIndex, TimeProvider clock, CancellationToken ct, int? limit) =>
             {
-                var status = await store.ReadStatusAsync(ct);
-                var timers = await store.ReadEarliestTimersAsync(Math.Clamp(limit ?? 50, 1, 1000), ct);
+                var status = await engine.ReadStatusAsync(ct);
+                var timers = await timerIndex.ReadEarliestTimersAsync(Math.Clamp(limit ?? 50, 1, 1000), ct);
                 return TypedResults.Ok(new TimersView(clock.GetUtcNow(), status.Timers, timers));
             })
             .RequireAuthorization(Roles.Ops)

@@ -17,12 +17,12 @@ public static class InstanceEndpoints
     {
         var group = app.MapGroup("/api/instances/{instanceId}").RequireAuthorization(Roles.Ops).WithTags("instances");
 
-        group.MapGet("", async Task<Results<Ok<InstanceView>, ProblemHttpResult>> (string instanceId, IJourneyStore store, CancellationToken ct, long? after, int? limit) =>
+        group.MapGet("", async Task<Results<Ok<InstanceView>, ProblemHttpResult>> (string instanceId, IJourneyHistory journeyHistory, ICustomerDocuments customers, CancellationToken ct, long? after, int? limit) =>
         {
-            var customerId = await store.FindInstanceCustomerAsync(instanceId, ct);
+            var customerId = await journeyHistory.FindInstanceCustomerAsync(instanceId, ct);
             if (customerId is null) return NotFound(instanceId);
-            var document = await store.ReadCustomerAsync(customerId, ct);
-            var history = await store.ReadInstanceHistoryAsync(instanceId, after ?? 0, Math.Clamp(limit ?? 1000, 1, 10_000), ct);
+            var document = await customers.ReadCustomerAsync(customerId, ct);
+            var history = await journeyHistory.ReadInstanceHistoryAsync(instanceId, after ?? 0, Math.Clamp(limit ?? 1000, 1, 10_000), ct);
             return TypedResults.Ok(new InstanceView(instanceId, customerId, document?.State.FindInstance(instanceId), history.Entries, history.Next));
         }).WithSummary("An instance's state (null once pruned) and its full history, oldest first");
 

@@ -9,7 +9,7 @@ namespace PrivateFlows.Host.Api;
 
 /// <summary>
 /// A journey drawn as a graph with live counts per step (from the store's step index,
-/// <see cref="IJourneyStore.CountInstancesByStepAsync"/>), and the counts of every journey.
+/// <see cref="IJourneyStatistics.CountInstancesByStepAsync"/>), and the counts of every journey.
 /// </summary>
 public static class JourneyGraphEndpoints
 {
@@ -47,7 +47,7 @@ public static class JourneyGraphEndpoints
     {
         var group = DashboardEndpoints.Group(app);
 
-        group.MapGet("/journeys/{name}/graph", async Task<Results<Ok<JourneyGraphView>, ProblemHttpResult>> (string name, string? version, JourneyCatalog catalog, IJourneyStore store, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/journeys/{name}/graph", async Task<Results<Ok<JourneyGraphView>, ProblemHttpResult>> (string name, string? version, JourneyCatalog catalog, IJourneyStatistics store, TimeProvider clock, CancellationToken ct) =>
             {
                 if (!catalog.Published.TryGetValue(name, out var versions) || versions.IsEmpty) return Problems.NotFound("Journey not found", $"no journey '{name}'");
                 var chosen = string.IsNullOrWhiteSpace(version) ? versions[^1]
@@ -61,7 +61,7 @@ public static class JourneyGraphEndpoints
             .RequireAuthorization(Policies.MarketerOrOps)
             .WithSummary("A journey version as a graph (nodes with kind, label, source line and live counts; labelled edges)");
 
-        group.MapGet("/counts", async (JourneyCatalog catalog, IJourneyStore store, TimeProvider clock, CancellationToken ct) =>
+        group.MapGet("/counts", async (JourneyCatalog catalog, IJourneyStatistics store, TimeProvider clock, CancellationToken ct) =>
             {
                 var steps = new List<StepCount>();
                 foreach (var journey in catalog.Published.Keys.Order(StringComparer.Ordinal))

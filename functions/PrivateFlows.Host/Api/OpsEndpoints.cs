@@ -16,8 +16,8 @@ public static class OpsEndpoints
 
     public static void MapOpsEndpoints(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/poison", async (IJourneyStore store, CancellationToken ct, int? limit) =>
-                TypedResults.Ok(await store.ReadPoisonAsync(Math.Clamp(limit ?? 200, 1, 5000), ct)))
+        app.MapGet("/api/poison", async (IPoisonInputs poison, CancellationToken ct, int? limit) =>
+                TypedResults.Ok(await poison.ReadPoisonAsync(Math.Clamp(limit ?? 200, 1, 5000), ct)))
             .RequireAuthorization(Roles.Ops)
             .WithTags("ops")
             .WithSummary("Inputs (events, timers) that failed repeatedly, newest first, with the reason and state (parked, or resolved by a retry)");
@@ -41,13 +41,13 @@ public static class OpsEndpoints
             .ProducesProblem(StatusCodes.Status404NotFound)
             .ProducesProblem(StatusCodes.Status409Conflict);
 
-        app.MapGet("/api/status", async (IJourneyStore store, CustomerQueues queues, TimerService timers, CancellationToken ct) =>
-                TypedResults.Ok(new EngineStatus(queues.Ready.IsCompletedSuccessfully, queues.Outstanding, timers.InFlight, await store.ReadStatusAsync(ct), await store.ReadErasureCountersAsync(ct))))
+        app.MapGet("/api/status", async (IEngineStatus store, ICustomerErasure erasure, CustomerQueues queues, TimerService timers, CancellationToken ct) =>
+                TypedResults.Ok(new EngineStatus(queues.Ready.IsCompletedSuccessfully, queues.Outstanding, timers.InFlight, await store.ReadStatusAsync(ct), await erasure.ReadErasureCountersAsync(ct))))
             .RequireAuthorization(Roles.Ops)
             .WithTags("ops")
             .WithSummary("Backlog, outboxes, timers, poison count and database size");
 
-        app.MapGet("/healthz", async Task<IResult> (IJourneyStore store, CustomerQueues queues, CancellationToken ct) =>
+        app.MapGet("/healthz", async Task<IResult> (ITimerIndex store, CustomerQueues queues, CancellationToken ct) =>
             {
                 try
                 {

@@ -12,7 +12,7 @@ namespace PrivateFlows.Runtime.Channels;
 /// </summary>
 public sealed class ChannelRouter(
     IEnumerable<IMessageChannel> adapters,
-    IJourneyStore store,
+    IMessageLog store,
     IOptionsMonitor<ChannelOptions> options,
     RuntimeMetrics metrics,
     TimeProvider clock,

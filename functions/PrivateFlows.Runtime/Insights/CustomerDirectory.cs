@@ -11,7 +11,7 @@ namespace PrivateFlows.Runtime.Insights;
 /// Reads over the whole customer base (segment members, KPIs, RFM quintiles, held referral rewards): profiles in
 /// pages from the store, never all documents at once.
 /// </summary>
-public sealed class CustomerDirectory(IJourneyStore store, JourneyCatalog catalog, ILogger<CustomerDirectory> log)
+public sealed class CustomerDirectory(ICustomerDocuments store, JourneyCatalog catalog, ILogger<CustomerDirectory> log)
 {
     public const int PageSize = 500;
 

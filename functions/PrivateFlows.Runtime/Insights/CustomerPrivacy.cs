@@ -12,7 +12,8 @@ namespace PrivateFlows.Runtime.Insights;
 /// The customer's rights (PIPL/GDPR): export everything held about them as one document, and erase it. Erasure
 /// first cancels the running instances through the customer's worker (like any ops command: history, timers and
 /// statistics see a cancellation), then the store deletes everything, keeps the journey facts anonymised and leaves
-/// a tombstone so late events are dropped and counted instead of recreating the customer.
+/// a tombstone so late events are dropped and counted instead of recreating the customer. Export and erasure touch
+/// every role of the store, so this consumer alone takes the whole <see cref="IJourneyStore"/>.
 /// </summary>
 public sealed class CustomerPrivacy(IJourneyStore store, CustomerQueues queues, TimeProvider clock, ILogger<CustomerPrivacy> log)
 {

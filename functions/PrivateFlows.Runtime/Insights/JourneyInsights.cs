@@ -15,7 +15,7 @@ namespace PrivateFlows.Runtime.Insights;
 /// one variant is better with the rule's confidence, then routed to by every new entry), and the seed KPIs.
 /// </summary>
 public sealed class JourneyInsights(
-    IJourneyStore store,
+    IJourneyStatistics store,
     JourneyCatalog catalog,
     CustomerDirectory customers,
     IOptions<CostOptions> costs,

@@ -10,7 +10,7 @@ namespace PrivateFlows.Runtime.Journeys;
 /// Validates and publishes journeys as immutable versions. Publishing content that is already published
 /// (same hash) returns the existing version; running instances stay on the version they started on.
 /// </summary>
-public sealed class JourneyPublisher(IJourneyStore store, JourneyCatalog catalog, IOptions<JourneyOptions> options, TimeProvider clock, ILogger<JourneyPublisher> log)
+public sealed class JourneyPublisher(IJourneyRegistry store, JourneyCatalog catalog, IOptions<JourneyOptions> options, TimeProvider clock, ILogger<JourneyPublisher> log)
 {
     /// <summary>Loads every stored version into the catalog, then publishes the built-in journeys whose content is new.</summary>
     public async Task StartAsync(CancellationToken cancellationToken)

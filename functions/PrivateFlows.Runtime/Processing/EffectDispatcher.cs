@@ -16,7 +16,7 @@ namespace PrivateFlows.Runtime.Processing;
 /// A paid <see cref="RewardReferral"/> credits the referrer on the referrer's own partition: the store writes the
 /// referrer's <see cref="ReferrerCredit"/> event into the inbox with the effect, and <see cref="Committed"/> queues it.
 /// </summary>
-public sealed class EffectDispatcher(IJourneyStore store, ChannelRouter channels, TimerAlarm alarm, TimeProvider clock, IServiceProvider services)
+public sealed class EffectDispatcher(IStepCommits store, ChannelRouter channels, TimerAlarm alarm, TimeProvider clock, IServiceProvider services)
 {
     // Resolved on first use: the queues' workers run the step processor, which depends on this dispatcher.
     private CustomerQueues? _queues;

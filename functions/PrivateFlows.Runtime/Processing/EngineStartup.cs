@@ -10,15 +10,15 @@ namespace PrivateFlows.Runtime.Processing;
 /// pass — re-dispatch every outbox left by a crash and queue every accepted event not processed yet — before
 /// anything new is queued. Stopping abandons queued work: it is all still in the store and recovered next start.
 /// </summary>
-public sealed class EngineStartup(JourneyPublisher publisher, CustomerQueues queues, IJourneyStore store, ILogger<EngineStartup> log) : IHostedService
+public sealed class EngineStartup(JourneyPublisher publisher, CustomerQueues queues, ICustomerDocuments customers, IEventInbox inbox, ILogger<EngineStartup> log) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await publisher.StartAsync(cancellationToken).ConfigureAwait(false);
         queues.Start();
-        var outboxes = await store.ReadCustomersWithPendingEffectsAsync(cancellationToken).ConfigureAwait(false);
+        var outboxes = await customers.ReadCustomersWithPendingEffectsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var customer in outboxes) queues.Post(StepRequest.Flush(customer));
-        var events = await store.ReadPendingEventsAsync(cancellationToken).ConfigureAwait(false);
+        var events = await inbox.ReadPendingEventsAsync(cancellationToken).ConfigureAwait(false);
         foreach (var e in events) queues.Post(StepRequest.ForEvent(e));
         queues.MarkReady();
         if (outboxes.Count + events.Count > 0)

@@ -10,7 +10,7 @@ namespace PrivateFlows.Runtime.Processing;
 /// in-memory backlog is full (<see cref="ProcessingOptions.MaxBacklog"/>) new events are refused before they are stored
 /// (<see cref="EngineBusyException"/>), so memory stays bounded and the producer sends them again later.
 /// </summary>
-public sealed class EventIngest(IJourneyStore store, CustomerQueues queues, TimeProvider clock, RuntimeMetrics metrics, IOptions<ProcessingOptions> options)
+public sealed class EventIngest(IEventInbox store, CustomerQueues queues, TimeProvider clock, RuntimeMetrics metrics, IOptions<ProcessingOptions> options)
 {
     public async Task<IngestResult> AcceptAsync(IReadOnlyList<CustomerEvent> events, CancellationToken cancellationToken = default)
     {

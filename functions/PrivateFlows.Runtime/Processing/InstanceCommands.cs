@@ -4,7 +4,7 @@ using PrivateFlows.Workflows.Engine;
 namespace PrivateFlows.Runtime.Processing;
 
 /// <summary>Ops commands on one instance (cancel, retry), run as steps on the customer's worker like any input.</summary>
-public sealed class InstanceCommands(IJourneyStore store, CustomerQueues queues)
+public sealed class InstanceCommands(IJourneyHistory history, ICustomerDocuments customers, CustomerQueues queues)
 {
     public Task<CommandResult> CancelAsync(string instanceId, string? reason, CancellationToken cancellationToken = default) =>
         RunAsync(instanceId, i => i.Status == InstanceStatus.Ended ? $"instance already ended ({i.Outcome?.ToString().ToLowerInvariant()})" : null,
@@ -16,9 +16,9 @@ public sealed class InstanceCommands(IJourneyStore store, CustomerQueues queues)
 
     private async Task<CommandResult> RunAsync(string instanceId, Func<JourneyInstance, string?> refusal, DecisionInput input, CancellationToken cancellationToken)
     {
-        var customerId = await store.FindInstanceCustomerAsync(instanceId, cancellationToken).ConfigureAwait(false);
+        var customerId = await history.FindInstanceCustomerAsync(instanceId, cancellationToken).ConfigureAwait(false);
         if (customerId is null) return CommandResult.NotFound;
-        var document = await store.ReadCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
+        var document = await customers.ReadCustomerAsync(customerId, cancellationToken).ConfigureAwait(false);
         var instance = document?.State.FindInstance(instanceId);
         if (instance is null) return CommandResult.NotFound;
         if (refusal(instance) is { } why) return new CommandResult(CommandStatus.Refused, instance, why);

@@ -11,7 +11,7 @@ namespace PrivateFlows.Runtime.Processing;
 /// customer's worker with the usual attempts; processed, it is marked resolved; failing again, it is parked again with
 /// the new reason. Its id was never recorded as processed, so it is not refused as a duplicate.
 /// </summary>
-public sealed class PoisonRetry(IJourneyStore store, CustomerQueues queues, TimeProvider clock, ILogger<PoisonRetry> log)
+public sealed class PoisonRetry(IPoisonInputs store, CustomerQueues queues, TimeProvider clock, ILogger<PoisonRetry> log)
 {
     private readonly ConcurrentDictionary<string, byte> _running = new(StringComparer.Ordinal);
 

@@ -11,7 +11,7 @@ namespace PrivateFlows.Runtime.Processing;
 /// document: their devices, phones and payment fingerprints, and their recent referrals. Read-only: the referrer's
 /// document is never written by the referee's step.
 /// </summary>
-public sealed class ReferrerFactsReader(IJourneyStore store)
+public sealed class ReferrerFactsReader(ICustomerDocuments customers, ICustomerLedgers ledgers)
 {
     /// <summary>How far back a referrer's referrals are read (the velocity rule needs the last two days).</summary>
     public static readonly TimeSpan RecentReferrals = TimeSpan.FromDays(7);
@@ -24,9 +24,9 @@ public sealed class ReferrerFactsReader(IJourneyStore store)
         referrerId ??= state.Profile.ReferredBy?.ReferrerId;
         if (string.IsNullOrWhiteSpace(referrerId) || referrerId == state.CustomerId) return context;
 
-        var referrer = await store.ReadCustomerAsync(referrerId, cancellationToken).ConfigureAwait(false);
+        var referrer = await customers.ReadCustomerAsync(referrerId, cancellationToken).ConfigureAwait(false);
         if (referrer is null) return context; // unknown referrer: the decider's rules decide whether that holds the reward
-        var referrals = await store.ReadReferralsAsync(referrerId, context.Now - RecentReferrals, cancellationToken).ConfigureAwait(false);
+        var referrals = await ledgers.ReadReferralsAsync(referrerId, context.Now - RecentReferrals, cancellationToken).ConfigureAwait(false);
         var facts = ReferrerFacts.From(referrer.State.Profile, referrals.Where(r => r.RefereeId != state.CustomerId));
         return context with { Referrers = context.Referrers.SetItem(referrerId, facts) };
     }

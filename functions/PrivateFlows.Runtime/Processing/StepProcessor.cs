@@ -12,11 +12,14 @@ namespace PrivateFlows.Runtime.Processing;
 
 /// <summary>
 /// One step for one customer, exactly as the architecture says: load the document, finish any outbox left from
-/// before, decide (pure), commit the new document with its effects in the outbox (ETag-checked; re-read and
-/// decide again on conflict), then dispatch the effects. Inputs that keep failing are parked as poison.
+/// before, decide (pure), commit the new document with its write plan's rows in one transaction (ETag-checked;
+/// re-read and decide again on conflict), then deliver the real sends left in its outbox. Inputs that keep failing are parked as poison.
 /// </summary>
 public sealed class StepProcessor(
-    IJourneyStore store,
+    ICustomerDocuments customers,
+    IStepCommits commits,
+    IPoisonInputs poisonInputs,
+    ICustomerErasure erasure,
     JourneyCatalog catalog,
     EffectDispatcher dispatcher,
     ReferrerFactsReader referrers,
@@ -66,11 +69,11 @@ public sealed class StepProcessor(
 
     private async Task<StepOutcome> TryAsync(StepRequest request, CancellationToken cancellationToken)
     {
-        var existing = await store.ReadCustomerAsync(request.CustomerId, cancellationToken).ConfigureAwait(false);
-        if (existing is null && request.Input is not null && await store.IsErasedAsync(request.CustomerId, cancellationToken).ConfigureAwait(false))
+        var existing = await customers.ReadCustomerAsync(request.CustomerId, cancellationToken).ConfigureAwait(false);
+        if (existing is null && request.Input is not null && await erasure.IsErasedAsync(request.CustomerId, cancellationToken).ConfigureAwait(false))
         {
             // Erased (GDPR/PIPL): a late input must not recreate the customer. Dropped and counted on the tombstone.
-            await store.DropErasedInputAsync(request.CustomerId, request.EventId, request.Timer?.TimerId, cancellationToken).ConfigureAwait(false);
+            await erasure.DropErasedInputAsync(request.CustomerId, request.EventId, request.Timer?.TimerId, cancellationToken).ConfigureAwait(false);
             return new StepOutcome(StepResult.Dropped, null, []);
         }
 
@@ -79,7 +82,7 @@ public sealed class StepProcessor(
         if (request.Input is null) return new StepOutcome(StepResult.Flushed, document, []);
         if (document.HasProcessed(request.InputId))
         {
-            if (request.EventId is not null || request.Timer is not null) await store.MarkConsumedAsync(request.EventId, request.Timer?.TimerId, cancellationToken).ConfigureAwait(false);
+            if (request.EventId is not null || request.Timer is not null) await commits.MarkConsumedAsync(request.EventId, request.Timer?.TimerId, cancellationToken).ConfigureAwait(false);
             return new StepOutcome(StepResult.Duplicate, document, []);
         }
 
@@ -89,27 +92,15 @@ public sealed class StepProcessor(
         var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input, cancellationToken).ConfigureAwait(false);
         var decision = Decide(document.State, request.Input, context);
         var next = document.After(decision, request.InputId);
-        if (store.AppliesEffectsOnCommit)
-        {
-            // One write per step: the store-only effects go into the step's own transaction, only real sends wait in the outbox.
-            var (local, outbox, messages) = dispatcher.Split(decision.Effects);
-            if (local.Count > 0) next = next with { PendingEffects = document.PendingEffects.AddRange(outbox) };
-            var commit = new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId)
-            {
-                AppliedEffects = local.Count > 0 ? local : [],
-                Messages = local.Count > 0 ? messages : [],
-                AppliedAt = clock.GetUtcNow(),
-                Previous = document,
-            };
-            var committed = await store.CommitStepAsync(commit, cancellationToken).ConfigureAwait(false);
-            if (local.Count > 0) dispatcher.Committed(local);
-            if (!committed.PendingEffects.IsEmpty) committed = await dispatcher.DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
-            return new StepOutcome(StepResult.Processed, committed, decision.Effects);
-        }
-
-        var stored = await store.CommitStepAsync(new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId) { Previous = document }, cancellationToken).ConfigureAwait(false);
-        stored = await dispatcher.DispatchAsync(stored, cancellationToken).ConfigureAwait(false);
-        return new StepOutcome(StepResult.Processed, stored, decision.Effects);
+        // One write per step: the document and the rows of every effect that needs no I/O beyond the store, in one
+        // transaction; only real sends wait in the outbox and are completed after their delivery.
+        var (local, outbox, messages) = dispatcher.Split(decision.Effects);
+        next = next with { PendingEffects = document.PendingEffects.AddRange(outbox) };
+        var write = StepWrite.Plan(document, document.Version, next, local, messages, clock.GetUtcNow());
+        var committed = await commits.CommitStepAsync(new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId) { Write = write }, cancellationToken).ConfigureAwait(false);
+        dispatcher.Committed(local);
+        if (!committed.PendingEffects.IsEmpty) committed = await dispatcher.DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
+        return new StepOutcome(StepResult.Processed, committed, decision.Effects);
     }
 
     private Task ParkAsync(StepRequest request, string reason, int attempts, CancellationToken cancellationToken)
@@ -122,7 +113,7 @@ public sealed class StepProcessor(
             var other => (other?.GetType().Name ?? "input", "{}"),
         };
         var poison = new PoisonInput(request.EventId ?? request.Timer?.TimerId ?? request.InputId, request.CustomerId, kind, body, reason, attempts, clock.GetUtcNow());
-        return store.ParkPoisonAsync(poison, request.EventId, request.Timer?.TimerId, cancellationToken);
+        return poisonInputs.ParkPoisonAsync(poison, request.EventId, request.Timer?.TimerId, cancellationToken);
     }
 
     private static string Reason(Exception e)

@@ -1,29 +1,21 @@
-using PrivateFlows.Workflows.Engine;
-
 namespace PrivateFlows.Runtime.Storage;
 
 /// <summary>
 /// One decided step to commit: the new document, replacing version <paramref name="ExpectedVersion"/>
-/// (0 = the customer must not exist yet), and the input it consumed (an inbox event or a fired timer).
+/// (0 = the customer must not exist yet), the input it consumed (an inbox event or a fired timer), and the rows
+/// the step writes beside the document (<see cref="Write"/>), all in one transaction.
 /// </summary>
 public sealed record StepCommit(CustomerDocument Document, long ExpectedVersion, string? EventId = null, string? FiredTimerId = null)
 {
     /// <summary>
-    /// Effects carried out in the same transaction as the document (only for a store whose
-    /// <see cref="IJourneyStore.AppliesEffectsOnCommit"/> is true): effects that need no I/O beyond the store —
-    /// history, timer index, points, coupons, sandboxed messages. They are not in <see cref="CustomerDocument.PendingEffects"/>.
+    /// The rows written with the document (<see cref="StepWrite.Plan"/>). When null the store plans a write without
+    /// effects: only the step index and referral link follow the document.
     /// </summary>
-    public IReadOnlyList<Effect> AppliedEffects { get; init; } = [];
-
-    /// <summary>Message records of the sandboxed sends among <see cref="AppliedEffects"/>.</summary>
-    public IReadOnlyList<MessageRecord> Messages { get; init; } = [];
-
-    /// <summary>When the applied effects were carried out.</summary>
-    public DateTimeOffset AppliedAt { get; init; }
+    public StepWrite? Write { get; init; }
 
     /// <summary>
-    /// The stored document this commit replaces (version <see cref="ExpectedVersion"/>), when the caller has it: the
-    /// store then only writes what changed between the two (e.g. the step index), not everything again.
+    /// The stored document this commit replaces (version <see cref="ExpectedVersion"/>), when the caller has it and
+    /// leaves <see cref="Write"/> to the store: only the instances that moved are written to the step index.
     /// </summary>
     public CustomerDocument? Previous { get; init; }
 }

@@ -4,7 +4,14 @@ using PrivateFlows.Workflows.Engine;
 namespace PrivateFlows.Runtime.Storage;
 
 /// <summary>An event as kept on the customer's timeline (the inbox keeps every accepted event).</summary>
-public sealed record TimelineEvent(long Seq, CustomerEvent Event, DateTimeOffset ReceivedAt, EventStatus Status);
+public sealed record TimelineEvent(long Seq, CustomerEvent Event, DateTimeOffset ReceivedAt, EventStatus Status)
+{
+    /// <summary>
+    /// The body was dropped after the store's retention: <see cref="Event"/> keeps its id, type, subject and time,
+    /// its data is empty.
+    /// </summary>
+    public bool BodyDropped { get; init; }
+}
 
 public enum EventStatus { Pending, Done, Poison }
 

@@ -14,7 +14,7 @@ namespace PrivateFlows.Runtime.Timers;
 /// late ones at once. Stale timers are harmless: the decider ignores them.
 /// </summary>
 public sealed class TimerService(
-    IJourneyStore store,
+    ITimerIndex store,
     CustomerQueues queues,
     TimerAlarm alarm,
     TimeProvider clock,

@@ -1,6 +1,5 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using PrivateFlows.Runtime.Storage;
 
 namespace PrivateFlows.Runtime.Timers;
 
@@ -57,8 +56,10 @@ public sealed class VirtualClockOptions
         var store = configuration["PrivateFlows:Store"];
         if (string.IsNullOrWhiteSpace(store) || store.Equals("Sqlite", StringComparison.OrdinalIgnoreCase))
         {
-            var database = configuration.GetSection(SqliteOptions.Section).Get<SqliteOptions>()?.Path;
-            stateFile = Path.GetFullPath(string.IsNullOrWhiteSpace(database) ? new SqliteOptions().Path : database) + ".clock";
+            // Beside the SQLite adapter's file (PrivateFlows:Sqlite:Path, default as in its SqliteOptions); read by key,
+            // as the runtime does not reference the adapter.
+            var database = configuration["PrivateFlows:Sqlite:Path"];
+            stateFile = Path.GetFullPath(string.IsNullOrWhiteSpace(database) ? ".privateflows/privateflows.db" : database) + ".clock";
         }
 
         return new VirtualClockOptions { Start = start.ToUniversalTime(), StateFile = stateFile };

@@ -16,7 +16,7 @@ namespace PrivateFlows.Runtime.Timers;
 /// </summary>
 public sealed class VirtualTime(
     VirtualClock clock,
-    IJourneyStore store,
+    ITimerIndex store,
     CustomerQueues queues,
     VirtualClockOptions options,
     ILogger<VirtualTime> log) : IHostedService

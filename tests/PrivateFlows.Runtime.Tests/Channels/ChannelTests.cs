@@ -9,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using PrivateFlows.Runtime.Channels;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 
@@ -29,7 +30,7 @@ public sealed class ChannelTests : IDisposable
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddPrivateFlowsRuntime(configuration);
+        services.AddPrivateFlowsRuntime(configuration).UseSqlite();
         return services.BuildServiceProvider();
     }
 

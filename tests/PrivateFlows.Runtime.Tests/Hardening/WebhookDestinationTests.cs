@@ -3,6 +3,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using PrivateFlows.Runtime.Channels;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 
@@ -152,7 +153,7 @@ public sealed class WebhookDestinationTests : IDisposable
         for (var i = 0; i < allowedHosts.Length; i++) settings[$"PrivateFlows:Channels:Webhook:AllowedHosts:{i}"] = allowedHosts[i];
         var services = new ServiceCollection();
         services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-        services.AddPrivateFlowsRuntime(new ConfigurationBuilder().AddInMemoryCollection(settings).Build());
+        services.AddPrivateFlowsRuntime(new ConfigurationBuilder().AddInMemoryCollection(settings).Build()).UseSqlite();
         return services.BuildServiceProvider();
     }
 

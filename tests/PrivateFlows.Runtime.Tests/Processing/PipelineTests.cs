@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateFlows.Runtime.Journeys;
 using PrivateFlows.Runtime.Processing;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 using PrivateFlows.Workflows.Customers;

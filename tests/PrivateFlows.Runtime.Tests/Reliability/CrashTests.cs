@@ -6,6 +6,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 using PrivateFlows.Workflows.Engine;

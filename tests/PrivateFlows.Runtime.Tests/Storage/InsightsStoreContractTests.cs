@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 using PrivateFlows.Workflows.Customers;

@@ -1,4 +1,5 @@
 using Microsoft.Data.Sqlite;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 

@@ -1,6 +1,7 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 using PrivateFlows.Workflows.Engine;
@@ -210,5 +211,37 @@ public sealed class SqliteJourneyStoreTests : IAsyncLifetime
         _store = Open(SqliteSynchronous.Full);
         (await _store.ReadCustomerAsync("c1"))!.Version.Should().Be(1);
         (await _store.ReadEventStatusAsync("e1")).Should().Be(EventStatus.Done);
+    }
+
+    [Fact]
+    public async Task DropEventBodiesAsync_ProcessedEventsPastRetention_TimelineKeepsTheirHeadersAndSaysDropped()
+    {
+        await _store.AcceptEventsAsync([Events.Order("c1", At, "old", 120m), Events.Order("c1", At, "pending", 80m)], At);
+        await _store.AcceptEventsAsync([Events.Order("c1", At.AddDays(20), "recent", 60m)], At.AddDays(20));
+        var v1 = await _store.CommitStepAsync(new StepCommit(CustomerDocument.New("c1"), 0, "old"));
+        await _store.CommitStepAsync(new StepCommit(v1, 1, "recent"));
+
+        var dropped = await _store.DropEventBodiesAsync(At.AddDays(10));
+
+        dropped.Should().Be(1, "only the processed event received before the cutoff");
+        var timeline = await _store.ReadEventsAsync("c1", 0, 10);
+        timeline.Select(t => (t.Event.Id, t.BodyDropped)).Should().Equal(("old", true), ("pending", false), ("recent", false));
+        timeline[0].Event.Should().BeEquivalentTo(new { Id = "old", Type = "order.completed", Subject = "c1", Time = At });
+        timeline[0].Event.Data.Should().BeEmpty();
+        timeline[1].Event.DataDecimal("amount").Should().Be(80m);
+        (await _store.ReadPendingEventsAsync()).Should().ContainSingle(e => e.Id == "pending" && e.DataDecimal("amount") == 80m);
+        (await _store.DropEventBodiesAsync(At.AddDays(10))).Should().Be(0, "a dropped body is not dropped again");
+    }
+
+    [Theory]
+    [InlineData(-1, false)]
+    [InlineData(0, true)]
+    [InlineData(30, true)]
+    public void EventBodyRetentionDays_IsValidatedAtStartUp(int days, bool valid)
+    {
+        var options = new SqliteOptions { EventBodyRetentionDays = days };
+        var results = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+
+        System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), results, validateAllProperties: true).Should().Be(valid);
     }
 }

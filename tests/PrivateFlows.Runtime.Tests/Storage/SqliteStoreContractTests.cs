@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using PrivateFlows.Runtime.Processing;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Timers;
 using PrivateFlows.Workflows.Customers;
@@ -56,7 +57,7 @@ public sealed class EngineHarness : IAsyncDisposable
         if (settings is not null) builder.Configuration.AddInMemoryCollection(settings);
         builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("PrivateFlows.Runtime.Processing.StepProcessor", LogLevel.Critical);
         builder.Services.AddSingleton<TimeProvider>(clock);
-        builder.Services.AddPrivateFlowsRuntime(builder.Configuration);
+        builder.Services.AddPrivateFlowsRuntime(builder.Configuration).UseSqlite();
         var host = builder.Build();
         await host.StartAsync();
         return new EngineHarness(host, clock, databasePath);

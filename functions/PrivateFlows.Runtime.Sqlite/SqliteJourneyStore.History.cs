@@ -1,7 +1,8 @@
 using Microsoft.Data.Sqlite;
+using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Engine;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {

@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>The embedded store's tables. Created if missing; every statement is idempotent.</summary>
 internal static class SqliteSchema

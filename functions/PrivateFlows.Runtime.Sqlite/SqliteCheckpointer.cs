@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>
 /// Copies the WAL back into the database file from its own connection and thread. SQLite's automatic checkpoint

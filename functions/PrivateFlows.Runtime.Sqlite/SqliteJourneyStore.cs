@@ -1,7 +1,8 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
+using PrivateFlows.Runtime.Storage;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>
 /// The embedded store: one SQLite file in WAL mode. Writes go through one writer that groups whatever is queued
@@ -57,6 +58,9 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
 
     /// <summary>Memory-mapped I/O per connection (reads come from the OS page cache without a syscall per page).</summary>
     internal const long MmapBytes = 256L << 20;
+
+    /// <summary>How busy the single writer has been so far.</summary>
+    internal WriterLoad WriterLoad => _writer.Meter.Load;
 
     /// <summary>Full path of the database file.</summary>
     public string FilePath { get; }

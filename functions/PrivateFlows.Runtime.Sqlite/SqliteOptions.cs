@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>Settings of the embedded store (<c>PrivateFlows:Sqlite</c>).</summary>
 public sealed class SqliteOptions
@@ -17,6 +17,13 @@ public sealed class SqliteOptions
     /// <summary>Most writes grouped in one transaction (group commit).</summary>
     [Range(1, 10_000)]
     public int MaxWritesPerTransaction { get; set; } = 512;
+
+    /// <summary>
+    /// Days a processed inbox event keeps its body; afterwards only its id, type, customer and times stay on the
+    /// timeline (marked as dropped). 0 keeps bodies for ever. Pending and poisoned events always keep theirs.
+    /// </summary>
+    [Range(0, 36_500)]
+    public int EventBodyRetentionDays { get; set; } = 30;
 }
 
 public enum SqliteSynchronous { Normal, Full }

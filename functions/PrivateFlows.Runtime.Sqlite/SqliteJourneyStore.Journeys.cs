@@ -1,8 +1,9 @@
 using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Language;
 using PrivateFlows.Workflows.Templates;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {

@@ -2,19 +2,14 @@ using System.Globalization;
 using Microsoft.Data.Sqlite;
 using PrivateFlows.Runtime.Insights;
 using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Customers;
 using PrivateFlows.Workflows.Language;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {
-    private const string InsertFact = """
-        INSERT INTO journey_facts (id, instance_id, journey, kind, at, version, variant, channel, amount, outcome, step)
-        VALUES ($id, $instance, $journey, $kind, $at, $version, $variant, $channel, $amount, $outcome, $step)
-        ON CONFLICT (id) DO NOTHING
-        """;
-
     private const string InsertTombstone = """
         INSERT INTO tombstones (id_hash, erased_at) VALUES ($hash, $at)
         ON CONFLICT (id_hash) DO NOTHING
@@ -70,17 +65,6 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<DeclaredWinner>> ReadWinnersAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<DeclaredWinner>>(Read(c => Query(c, "SELECT journey, variant, confidence, metric, declared_at FROM winners ORDER BY journey", MapWinner)));
-
-    /// <summary>Writes the facts the effects of one step give (inside the transaction that completes them).</summary>
-    private static void WriteFacts(WriteScope scope, CustomerDocument document, IReadOnlyList<PrivateFlows.Workflows.Engine.Effect> effects, DateTimeOffset at)
-    {
-        foreach (var f in JourneyFacts.From(document, effects, at))
-        {
-            scope.Execute(InsertFact, ("$id", f.FactId), ("$instance", f.InstanceId), ("$journey", f.Journey), ("$kind", Name(f.Kind)), ("$at", StoredTime.Text(f.At)),
-                ("$version", f.Version), ("$variant", f.Variant), ("$channel", f.Channel), ("$amount", f.Amount == 0m ? null : f.Amount.ToString(CultureInfo.InvariantCulture)),
-                ("$outcome", f.Outcome is { } o ? Name(o) : null), ("$step", f.Step));
-        }
-    }
 
     /// <summary>
     /// Erasure's part for statistics: the customer's facts get random instance and fact ids (one new id per instance,

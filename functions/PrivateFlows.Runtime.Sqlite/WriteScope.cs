@@ -1,6 +1,6 @@
 using Microsoft.Data.Sqlite;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>The writer's connection inside the current transaction; commands are prepared once and reused.</summary>
 internal sealed class WriteScope(SqliteConnection connection) : IDisposable

@@ -1,4 +1,6 @@
-namespace PrivateFlows.Runtime.Storage;
+using PrivateFlows.Runtime.Storage;
+
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {

@@ -1,7 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
+using PrivateFlows.Runtime.Storage;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>
 /// The store's single writer: every write waits in one queue, and whatever has queued up is committed in one
@@ -16,6 +17,9 @@ internal sealed class SqliteWriter : IAsyncDisposable
     private readonly int _maxBatch;
     private readonly Task _loop;
     private int _restartWal;
+
+    /// <summary>Time spent in transactions, for the benchmark.</summary>
+    public WriterMeter Meter { get; } = new();
 
     public SqliteWriter(SqliteConnection connection, int maxBatch)
     {
@@ -59,7 +63,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 batch.Add(write);
             }
 
-            if (batch.Count > 0) Commit(batch);
+            if (batch.Count > 0)
+            {
+                var started = Meter.Start();
+                Commit(batch);
+                Meter.Stop(started, batch.Count);
+            }
             if (truncate is not null)
             {
                 await truncate.RunAsync(_connection).ConfigureAwait(false);
@@ -87,7 +96,17 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
     private void Commit(List<Write> batch)
     {
+        // Most batches fail nowhere, and the only expected failure (a step's ETag conflict) is thrown before its write
+        // changed anything: run them without a savepoint each (two statements fewer per write). Any other failure rolls
+        // the whole transaction back and runs the batch again with a savepoint per write, so it fails alone.
+        if (!TryCommit(batch, savepoints: false)) TryCommit(batch, savepoints: true);
+    }
+
+    /// <summary>False when the batch must run again with savepoints (nothing of it was committed or released).</summary>
+    private bool TryCommit(List<Write> batch, bool savepoints)
+    {
         var failed = new bool[batch.Count];
+        var errors = new Exception?[batch.Count];
         try
         {
             using var transaction = _connection.BeginTransaction();
@@ -95,17 +114,27 @@ internal sealed class SqliteWriter : IAsyncDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 // Savepoint statements are prepared once and reused (SqliteTransaction.Save prepares a new command each time).
-                _scope.Execute("SAVEPOINT w");
+                if (savepoints) _scope.Execute("SAVEPOINT w");
                 try
                 {
                     batch[i].Run(_scope);
-                    _scope.Execute("RELEASE w");
+                    if (savepoints) _scope.Execute("RELEASE w");
                 }
-                catch (Exception e) when (e is not SqliteException { SqliteErrorCode: 10 or 13 }) // not disk I/O error / full
+                catch (ConcurrencyConflictException e) when (!savepoints)
+                {
+                    errors[i] = e; // thrown before the write changed anything
+                    failed[i] = true;
+                }
+                catch (Exception e) when (!savepoints && e is not SqliteException { SqliteErrorCode: 10 or 13 })
+                {
+                    transaction.Rollback();
+                    return false;
+                }
+                catch (Exception e) when (savepoints && e is not SqliteException { SqliteErrorCode: 10 or 13 }) // not disk I/O error / full
                 {
                     _scope.Execute("ROLLBACK TO w");
                     _scope.Execute("RELEASE w");
-                    batch[i].Fail(e);
+                    errors[i] = e;
                     failed[i] = true;
                 }
             }
@@ -119,7 +148,12 @@ internal sealed class SqliteWriter : IAsyncDisposable
                 if (!failed[i]) batch[i].Fail(e);
             }
 
-            return;
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (failed[i]) batch[i].Fail(errors[i]!);
+            }
+
+            return true;
         }
         finally
         {
@@ -128,8 +162,11 @@ internal sealed class SqliteWriter : IAsyncDisposable
 
         for (var i = 0; i < batch.Count; i++)
         {
-            if (!failed[i]) batch[i].Complete();
+            if (failed[i]) batch[i].Fail(errors[i]!);
+            else batch[i].Complete();
         }
+
+        return true;
     }
 
     public async ValueTask DisposeAsync()

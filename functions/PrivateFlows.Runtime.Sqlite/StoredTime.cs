@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>How instants are stored: ISO 8601 UTC text for reading, Unix milliseconds where they are ordered.</summary>
 internal static class StoredTime

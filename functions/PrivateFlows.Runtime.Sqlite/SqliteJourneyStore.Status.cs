@@ -1,6 +1,7 @@
 using System.Globalization;
+using PrivateFlows.Runtime.Storage;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {

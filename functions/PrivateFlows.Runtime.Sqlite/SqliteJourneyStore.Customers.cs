@@ -1,8 +1,9 @@
 using Microsoft.Data.Sqlite;
 using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Referrals;
 
-namespace PrivateFlows.Runtime.Storage;
+namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {
@@ -86,35 +87,19 @@ public sealed partial class SqliteJourneyStore
     public Task<CustomerDocument> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
+        // Everything is serialised here, in the caller's thread: the writer thread only binds and steps.
         var json = RuntimeJson.Serialize(commit.Document);
-        var at = StoredTime.Text(Now);
-        var applied = commit.AppliedEffects;
-        var appliedAt = StoredTime.Text(commit.AppliedAt);
+        var now = Now;
+        var write = commit.Write ?? StepWrite.Plan(commit.Previous, commit.ExpectedVersion, commit.Document, [], [], now);
+        var rows = Rows(commit, write); // SqliteJourneyStore.Rows.cs
+        var document = Replacement(commit.Document, commit.ExpectedVersion, json, StoredTime.Text(now));
         return _writer.WriteAsync(scope =>
         {
-            var stored = Replace(scope, commit.Document, commit.ExpectedVersion, json, at);
-            IndexInstanceSteps(scope, commit); // SqliteJourneyStore.Steps.cs
-            if (commit.EventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id", ("$id", commit.EventId));
-            if (commit.FiredTimerId is not null) scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", commit.FiredTimerId));
-            if (commit.Document.State.Profile.ReferredBy is { } referral)
-            {
-                scope.Execute(UpsertReferral, ("$referee", commit.Document.CustomerId), ("$referrer", referral.ReferrerId), ("$at", StoredTime.Millis(referral.AcceptedAt)));
-            }
-
-            // After the fired timer left the index, as the outbox completion would (a decision may schedule a timer with the fired one's id).
-            if (applied.Count > 0)
-            {
-                foreach (var effect in applied) Apply(scope, effect, appliedAt);
-                WriteFacts(scope, commit.Document, applied, commit.AppliedAt);
-            }
-
-            foreach (var message in commit.Messages) Record(scope, message);
-            return stored;
+            if (scope.Execute(document.Sql, document.Parameters) != 1) throw ConcurrencyConflictException.For(commit.Document.CustomerId, commit.ExpectedVersion);
+            foreach (var row in rows) scope.Execute(row.Sql, row.Parameters);
+            return commit.Document with { Version = commit.ExpectedVersion + 1 };
         }, cancellationToken);
     }
-
-    /// <summary>The step's store-only effects are written in the commit's transaction (see <see cref="StepCommit.AppliedEffects"/>).</summary>
-    public bool AppliesEffectsOnCommit => true;
 
     public Task MarkConsumedAsync(string? eventId, string? timerId, CancellationToken cancellationToken = default) =>
         _writer.WriteAsync(scope =>
@@ -149,14 +134,12 @@ public sealed partial class SqliteJourneyStore
         return erased;
     }
 
-    /// <summary>Inserts (expected version 0) or replaces the document if it is still at the expected version.</summary>
-    private static CustomerDocument Replace(WriteScope scope, CustomerDocument document, long expected, string json, string at)
+    /// <summary>Inserts (expected version 0) or replaces the document if it is still at the expected version: one row changed, else a conflict.</summary>
+    private static Row Replacement(CustomerDocument document, long expected, string json, string at)
     {
         var pending = document.PendingEffects.Length;
-        var changed = expected == 0
-            ? scope.Execute(InsertCustomer, ("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at), ("$tombstone", Tombstones.Hash(document.CustomerId)))
-            : scope.Execute(ReplaceCustomer, ("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at), ("$expected", expected));
-        if (changed != 1) throw ConcurrencyConflictException.For(document.CustomerId, expected);
-        return document with { Version = expected + 1 };
+        return expected == 0
+            ? new(InsertCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at), ("$tombstone", Tombstones.Hash(document.CustomerId))])
+            : new(ReplaceCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at), ("$expected", expected)]);
     }
 }
