@@ -88,29 +88,36 @@ public sealed partial class SqliteJourneyStore
         ArgumentNullException.ThrowIfNull(commit);
         var json = RuntimeJson.Serialize(commit.Document);
         var at = StoredTime.Text(Now);
-        var applied = commit.AppliedEffects;
         var appliedAt = StoredTime.Text(commit.AppliedAt);
         return _writer.WriteAsync(scope =>
         {
             var stored = Replace(scope, commit.Document, commit.ExpectedVersion, json, at);
             IndexInstanceSteps(scope, commit); // SqliteJourneyStore.Steps.cs
-            if (commit.EventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id", ("$id", commit.EventId));
-            if (commit.FiredTimerId is not null) scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", commit.FiredTimerId));
-            if (commit.Document.State.Profile.ReferredBy is { } referral)
-            {
-                scope.Execute(UpsertReferral, ("$referee", commit.Document.CustomerId), ("$referrer", referral.ReferrerId), ("$at", StoredTime.Millis(referral.AcceptedAt)));
-            }
-
-            // After the fired timer left the index, as the outbox completion would (a decision may schedule a timer with the fired one's id).
-            if (applied.Count > 0)
-            {
-                foreach (var effect in applied) Apply(scope, effect, appliedAt);
-                WriteFacts(scope, commit.Document, applied, commit.AppliedAt);
-            }
-
-            foreach (var message in commit.Messages) Record(scope, message);
+            foreach (var earlier in commit.Earlier) Consume(scope, earlier, StoredTime.Text(earlier.AppliedAt));
+            Consume(scope, commit, appliedAt);
             return stored;
         }, cancellationToken);
+    }
+
+    /// <summary>One decided input's rows: its inbox event or timer consumed, the referral link, its applied effects and messages.</summary>
+    private static void Consume(WriteScope scope, StepCommit commit, string appliedAt)
+    {
+        var applied = commit.AppliedEffects;
+        if (commit.EventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id", ("$id", commit.EventId));
+        if (commit.FiredTimerId is not null) scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", commit.FiredTimerId));
+        if (commit.Document.State.Profile.ReferredBy is { } referral)
+        {
+            scope.Execute(UpsertReferral, ("$referee", commit.Document.CustomerId), ("$referrer", referral.ReferrerId), ("$at", StoredTime.Millis(referral.AcceptedAt)));
+        }
+
+        // After the fired timer left the index, as the outbox completion would (a decision may schedule a timer with the fired one's id).
+        if (applied.Count > 0)
+        {
+            foreach (var effect in applied) Apply(scope, effect, appliedAt);
+            WriteFacts(scope, commit.Document, applied, commit.AppliedAt);
+        }
+
+        foreach (var message in commit.Messages) Record(scope, message);
     }
 
     /// <summary>The step's store-only effects are written in the commit's transaction (see <see cref="StepCommit.AppliedEffects"/>).</summary>
