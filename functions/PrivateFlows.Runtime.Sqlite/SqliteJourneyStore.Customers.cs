@@ -91,7 +91,10 @@ public sealed partial class SqliteJourneyStore
         var json = RuntimeJson.Serialize(commit.Document);
         var now = Now;
         var write = commit.Write ?? StepWrite.Plan(commit.Previous, commit.ExpectedVersion, commit.Document, [], [], now);
-        var rows = Rows(commit, write); // SqliteJourneyStore.Rows.cs
+        // A batched step's earlier inputs first, in order, so the rows end up as sequential steps would leave them.
+        var rows = new List<Row>();
+        foreach (var earlier in commit.Earlier) rows.AddRange(Rows(earlier, earlier.Write ?? throw new ArgumentException("an earlier input of a batched step carries its rows", nameof(commit))));
+        rows.AddRange(Rows(commit, write)); // SqliteJourneyStore.Rows.cs
         var document = Replacement(commit.Document, commit.ExpectedVersion, json, StoredTime.Text(now));
         return _writer.WriteAsync(scope =>
         {

@@ -116,38 +116,140 @@ public sealed class CustomerQueues : IAsyncDisposable
         return (int)(hash % (uint)_partitions.Length);
     }
 
+    /// <summary>Most requests a worker takes off its channel ahead of running them (where it looks for a customer's batch).</summary>
+    private const int Lookahead = 1024;
+
     private async Task WorkAsync(ChannelReader<StepRequest> reader, CancellationToken cancellationToken)
     {
+        // Requests taken off the channel and not run yet, in posting order: a batch takes a customer's later requests
+        // out of the middle, every other request keeps its place.
+        var waiting = new List<StepRequest>();
+        var batch = new List<StepRequest>();
         try
         {
-            await foreach (var request in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            while (true)
             {
-                try
-                {
-                    var outcome = await _processor.ProcessAsync(request, cancellationToken).ConfigureAwait(false);
-                    request.Completion?.TrySetResult(outcome);
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    request.Completion?.TrySetCanceled(cancellationToken);
-                    return;
-                }
-                catch (Exception e)
-                {
-                    _log.LogError(e, "Processing {InputId} for customer {CustomerId} failed", request.InputId, request.CustomerId);
-                    request.Completion?.TrySetException(e);
-                }
-                finally
-                {
-                    request.OnDone?.Invoke();
-                    Finished();
-                }
+                if (waiting.Count == 0 && !await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) return;
+                while (waiting.Count < Lookahead && reader.TryRead(out var next)) waiting.Add(next);
+                if (waiting.Count == 0) continue;
+                TakeBatch(waiting, batch, _processor.MaxBatch);
+                var running = batch.Count == 1
+                    ? await RunAsync(batch[0], cancellationToken).ConfigureAwait(false)
+                    : await RunBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+                if (!running) return;
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // stopping
         }
+    }
+
+    /// <summary>
+    /// Moves the head request into <paramref name="batch"/> with, when it can be batched, the same customer's later
+    /// requests up to <paramref name="max"/> — stopping at that customer's first request that cannot be batched, so a
+    /// customer's inputs are never reordered.
+    /// </summary>
+    private static void TakeBatch(List<StepRequest> waiting, List<StepRequest> batch, int max)
+    {
+        batch.Clear();
+        var head = waiting[0];
+        batch.Add(head);
+        if (max < 2 || !StepProcessor.CanBatch(head))
+        {
+            waiting.RemoveAt(0);
+            return;
+        }
+
+        var kept = 0;
+        var taking = true;
+        for (var i = 1; i < waiting.Count; i++)
+        {
+            var request = waiting[i];
+            if (taking && request.CustomerId == head.CustomerId)
+            {
+                if (StepProcessor.CanBatch(request))
+                {
+                    batch.Add(request);
+                    taking = batch.Count < max;
+                    continue;
+                }
+
+                taking = false;
+            }
+
+            waiting[kept++] = request;
+        }
+
+        waiting.RemoveRange(kept, waiting.Count - kept);
+    }
+
+    /// <summary>Runs one request as its own step (<paramref name="failures"/>: tries already failed in a batch); false when the engine is stopping.</summary>
+    private async Task<bool> RunAsync(StepRequest request, CancellationToken cancellationToken, int failures = 0)
+    {
+        try
+        {
+            var outcome = await _processor.ProcessAsync(request, failures, cancellationToken).ConfigureAwait(false);
+            request.Completion?.TrySetResult(outcome);
+            return true;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            request.Completion?.TrySetCanceled(cancellationToken);
+            return false;
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "Processing {InputId} for customer {CustomerId} failed", request.InputId, request.CustomerId);
+            request.Completion?.TrySetException(e);
+            return true;
+        }
+        finally
+        {
+            request.OnDone?.Invoke();
+            Finished();
+        }
+    }
+
+    /// <summary>Runs one customer's requests as one step, or one at a time when the batch could not be one step; false when stopping.</summary>
+    private async Task<bool> RunBatchAsync(List<StepRequest> batch, CancellationToken cancellationToken)
+    {
+        BatchOutcome outcome;
+        try
+        {
+            outcome = await _processor.ProcessBatchAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            foreach (var request in batch) Done(request);
+            return false;
+        }
+        catch (Exception e)
+        {
+            _log.LogError(e, "A batch for customer {CustomerId} failed; processing its inputs one at a time", batch[0].CustomerId);
+            outcome = BatchOutcome.RunAlone;
+        }
+
+        if (outcome.Outcomes is null)
+        {
+            for (var i = 0; i < batch.Count; i++)
+            {
+                if (await RunAsync(batch[i], cancellationToken, outcome.FailuresOf(i)).ConfigureAwait(false)) continue;
+                for (var rest = i + 1; rest < batch.Count; rest++) Done(batch[rest]);
+                return false;
+            }
+
+            return true;
+        }
+
+        foreach (var request in batch) Done(request);
+        return true;
+    }
+
+    private void Done(StepRequest request)
+    {
+        request.OnDone?.Invoke();
+        Finished();
     }
 
     private void Finished()

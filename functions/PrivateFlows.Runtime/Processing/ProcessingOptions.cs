@@ -14,6 +14,14 @@ public sealed class ProcessingOptions
     [Range(1, 256)]
     public int Workers { get; set; } = 64;
 
+    /// <summary>
+    /// Most queued inputs of one customer (events and fired timers) processed as one step: one read, one commit, one
+    /// dispatch for all of them, decided in order exactly as sequential steps. 1 turns batching off. At most
+    /// <see cref="Storage.CustomerDocument.RememberedInputs"/>, so a batch's inputs are all remembered as processed.
+    /// </summary>
+    [Range(1, Storage.CustomerDocument.RememberedInputs)]
+    public int MaxBatch { get; set; } = 64;
+
     /// <summary>Tries of an input that throws before it is parked as poison.</summary>
     [Range(1, 100)]
     public int MaxAttempts { get; set; } = 3;

@@ -15,7 +15,7 @@ namespace PrivateFlows.Runtime.Processing;
 /// before, decide (pure), commit the new document with its write plan's rows in one transaction (ETag-checked;
 /// re-read and decide again on conflict), then deliver the real sends left in its outbox. Inputs that keep failing are parked as poison.
 /// </summary>
-public sealed class StepProcessor(
+public sealed partial class StepProcessor(
     ICustomerDocuments customers,
     IStepCommits commits,
     IPoisonInputs poisonInputs,
@@ -31,11 +31,13 @@ public sealed class StepProcessor(
     /// <summary>Replaceable for tests that need a decider that fails; the engine uses <see cref="CustomerDecider.Decide"/>.</summary>
     internal Func<CustomerState, DecisionInput, DecisionContext, Decision> Decide { get; set; } = CustomerDecider.Decide;
 
-    public async Task<StepOutcome> ProcessAsync(StepRequest request, CancellationToken cancellationToken)
+    public Task<StepOutcome> ProcessAsync(StepRequest request, CancellationToken cancellationToken) => ProcessAsync(request, 0, cancellationToken);
+
+    /// <param name="failures">Tries of the input that already failed (in a batched step), counted towards <see cref="ProcessingOptions.MaxAttempts"/>.</param>
+    internal async Task<StepOutcome> ProcessAsync(StepRequest request, int failures, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.Value;
-        var failures = 0;
         var conflicts = 0;
         var started = Stopwatch.GetTimestamp();
         using var activity = RuntimeActivity.Source.StartActivity("step");

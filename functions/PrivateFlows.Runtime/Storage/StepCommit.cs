@@ -18,4 +18,12 @@ public sealed record StepCommit(CustomerDocument Document, long ExpectedVersion,
     /// leaves <see cref="Write"/> to the store: only the instances that moved are written to the step index.
     /// </summary>
     public CustomerDocument? Previous { get; init; }
+
+    /// <summary>
+    /// A batched step (several queued inputs of one customer decided in one go): the inputs decided before the one
+    /// this commit's own fields describe, in order, each with the document after it, the input it consumed and its
+    /// own rows (<see cref="Write"/>, without step-index moves: those follow the last document). The store consumes and applies them in that order before this commit's own, in the same
+    /// transaction, so the rows end up as sequential steps would leave them; only the last document is written.
+    /// </summary>
+    public IReadOnlyList<StepCommit> Earlier { get; init; } = [];
 }
