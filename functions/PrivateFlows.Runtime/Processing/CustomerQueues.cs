@@ -122,9 +122,10 @@ public sealed class CustomerQueues : IAsyncDisposable
         {
             await foreach (var request in reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
+                StepOutcome? outcome = null;
                 try
                 {
-                    var outcome = await _processor.ProcessAsync(request, cancellationToken).ConfigureAwait(false);
+                    outcome = await _processor.ProcessAsync(request, cancellationToken).ConfigureAwait(false);
                     request.Completion?.TrySetResult(outcome);
                 }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -139,7 +140,7 @@ public sealed class CustomerQueues : IAsyncDisposable
                 }
                 finally
                 {
-                    request.OnDone?.Invoke();
+                    request.Watcher?.StepDone(request, outcome);
                     Finished();
                 }
             }
