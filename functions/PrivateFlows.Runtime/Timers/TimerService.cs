@@ -28,6 +28,7 @@ public sealed class TimerService(
     ILogger<TimerService> log) : BackgroundService, IStepWatcher
 {
     private const int PageSize = 1000;
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
     private readonly Lock _gate = new();
     private readonly Dictionary<CustomerInstant, FiredGroup> _inFlight = [];
     private HashSet<string> _cancelled = new(StringComparer.Ordinal);
@@ -61,7 +62,9 @@ public sealed class TimerService(
             catch (Exception e)
             {
                 log.LogError(e, "Timer loop failed; retrying");
-                await Task.Delay(TimeSpan.FromSeconds(1), clock, stoppingToken).ConfigureAwait(false);
+                // The back-off is real time: on a virtual or test clock that stands still, a second on that clock could
+                // be never, and every timer would wait for someone to move the clock.
+                await Task.Delay(RetryDelay, TimeProvider.System, stoppingToken).ConfigureAwait(false);
             }
         }
     }
