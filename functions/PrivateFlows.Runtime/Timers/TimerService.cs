@@ -29,6 +29,9 @@ public sealed class TimerService(
 {
     private const int PageSize = 1000;
     private static readonly TimeSpan RetryDelay = TimeSpan.FromSeconds(1);
+
+    /// <summary>How far a real clock may move while a sleep is registered (a virtual or test clock moves in jumps).</summary>
+    private static readonly TimeSpan ClockSlack = TimeSpan.FromMilliseconds(1);
     private readonly Lock _gate = new();
     private readonly Dictionary<CustomerInstant, FiredGroup> _inFlight = [];
     private HashSet<string> _cancelled = new(StringComparer.Ordinal);
@@ -77,6 +80,7 @@ public sealed class TimerService(
         var now = clock.GetUtcNow();
         TimerCursor? from;
         int room;
+        bool full;
         lock (_gate)
         {
             var scheduled = alarm.TakeEarliestScheduled();
@@ -87,16 +91,17 @@ public sealed class TimerService(
             _rewind = false;
             from = _cursor;
             room = Math.Min(max - _inFlight.Count, PageSize);
-            _saturated = room <= 0;
+            // Read in pages, not a timer or two at a time: with little room, wait until half is free (StepDone rings).
+            _saturated = full = room <= 0 || (room < Math.Min(PageSize, max / 2) && _inFlight.Count > 0);
 
             // Cancellations recorded before the previous read began are in what this read sees; newer ones may not be.
             (_cancelledBefore, _cancelled) = (_cancelled, _cancelledBefore);
             _cancelled.Clear();
         }
 
-        if (room <= 0)
+        if (full)
         {
-            await SleepAsync(null, from, now, wake, settings, stoppingToken).ConfigureAwait(false);
+            await SleepAsync(null, from, wake, settings, stoppingToken).ConfigureAwait(false);
             return;
         }
 
@@ -129,21 +134,23 @@ public sealed class TimerService(
         }
 
         if (page.Timers.Count == room && !Volatile.Read(ref _saturated)) return; // a full page: more may be due, read on at once
-        await SleepAsync(page.Timers.Count == room ? null : page.NextDueAt, from, now, wake, settings, stoppingToken).ConfigureAwait(false);
+        await SleepAsync(page.Timers.Count == room ? null : page.NextDueAt, from, wake, settings, stoppingToken).ConfigureAwait(false);
     }
 
     /// <summary>Sleeps until <paramref name="next"/> is due (null: the longest sleep), a nearer timer is scheduled, or room frees up.</summary>
-    private async Task SleepAsync(DateTimeOffset? next, TimerCursor? cursor, DateTimeOffset now, Task wake, ProcessingOptions settings, CancellationToken stoppingToken)
+    private async Task SleepAsync(DateTimeOffset? next, TimerCursor? cursor, Task wake, ProcessingOptions settings, CancellationToken stoppingToken)
     {
         var maxSleep = settings.MaxTimerSleep > TimeSpan.Zero ? Min(settings.MaxTimerSleep, TimeSpan.FromDays(49)) : TimeSpan.FromMinutes(5);
         // Full (waiting for room): only a timer scheduled at or behind the cursor needs a wake-up, the rest are read on.
         alarm.SleepUntil(next ?? (cursor is { } c ? c.DueAt.AddTicks(1) : null));
-        var sleep = next is { } due ? Min(due - now, maxSleep) : maxSleep;
+        var before = clock.GetUtcNow();
+        var sleep = next is { } due ? Min(due - before, maxSleep) : maxSleep;
         using var cancelSleep = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var delay = Task.Delay(sleep < TimeSpan.Zero ? TimeSpan.Zero : sleep, clock, cancelSleep.Token);
-        // The delay counts from the clock as it is when registered. A clock that jumped since `now` was read (the virtual
-        // clock, a test clock) would make it oversleep the next timer, so check after registering: no jump slips between.
-        var overdue = next is { } nextDue && clock.GetUtcNow() >= nextDue;
+        // The delay counts from the clock as it is when registered. A virtual or test clock that jumped while it was being
+        // registered would make it oversleep the next timer by that jump (and a wait that ends at the due time would never
+        // see it fire), so when the clock moved meanwhile, look again instead of sleeping.
+        var overdue = next is { } nextDue && (before >= nextDue || clock.GetUtcNow() - before > ClockSlack);
         if (!overdue) await Task.WhenAny(delay, wake).ConfigureAwait(false);
         await cancelSleep.CancelAsync().ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();
