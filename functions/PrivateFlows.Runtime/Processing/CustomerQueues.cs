@@ -18,6 +18,8 @@ public sealed class CustomerQueues : IAsyncDisposable
     private readonly object _idleGate = new();
     private Task[] _workers = [];
     private TaskCompletionSource? _idle;
+    private TaskCompletionSource? _room;
+    private long _roomAt = -1;
     private long _outstanding;
 
     public CustomerQueues(StepProcessor processor, IOptions<ProcessingOptions> options, ILogger<CustomerQueues> log)
@@ -104,6 +106,24 @@ public sealed class CustomerQueues : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes when at most <paramref name="count"/> requests are queued or running: the recovery pass waits here so
+    /// that it, too, keeps the backlog within <see cref="ProcessingOptions.MaxBacklog"/>. One waiter at a time.
+    /// </summary>
+    public Task WhenBacklogAtMostAsync(long count, CancellationToken cancellationToken = default)
+    {
+        lock (_idleGate)
+        {
+            // Announce the threshold before looking (full fences on both sides): a step finishing meanwhile sees it.
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Exchange(ref _roomAt, count);
+            if (Outstanding > count) return _room.Task.WaitAsync(cancellationToken);
+            _room = null;
+            Interlocked.Exchange(ref _roomAt, -1);
+            return Task.CompletedTask;
+        }
+    }
+
     private int Partition(string customerId)
     {
         // FNV-1a: stable, cheap, and independent of string.GetHashCode randomisation.
@@ -153,12 +173,25 @@ public sealed class CustomerQueues : IAsyncDisposable
 
     private void Finished()
     {
-        if (Interlocked.Decrement(ref _outstanding) != 0) return;
+        var left = Interlocked.Decrement(ref _outstanding);
+        if (left <= Volatile.Read(ref _roomAt)) RoomFreed();
+        if (left != 0) return;
         lock (_idleGate)
         {
             if (Outstanding != 0) return;
             _idle?.TrySetResult();
             _idle = null;
+        }
+    }
+
+    private void RoomFreed()
+    {
+        lock (_idleGate)
+        {
+            if (_room is null || Outstanding > _roomAt) return;
+            _room.TrySetResult();
+            _room = null;
+            Interlocked.Exchange(ref _roomAt, -1);
         }
     }
 
