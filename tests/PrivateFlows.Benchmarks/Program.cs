@@ -22,6 +22,8 @@ if (Option("--events") is { } events) scale = scale with { Events = events };
 if (Option("--customers") is { } customers) scale = scale with { Customers = customers };
 if (Option("--timers") is { } timers) scale = scale with { TimerInstances = timers };
 if (Option("--spread-seconds") is { } spread) scale = scale with { TimerSpread = TimeSpan.FromSeconds(spread) };
+if (Option("--burst") is { } burst) scale = scale with { BurstTimers = burst };
+if (Option("--burst-seconds") is { } burstSpread) scale = scale with { BurstSpread = TimeSpan.FromSeconds(burstSpread) };
 var root = FindRepository();
 var work = Path.Combine(Path.GetTempPath(), $"privateflows-bench-{Environment.ProcessId}");
 Directory.CreateDirectory(work);
@@ -103,6 +105,7 @@ await Step("cosmos", () =>
     CosmosCost.Run(scale, results);
     return Task.CompletedTask;
 });
+await Step("burst", () => TimersAndFootprint.RunBurstAsync(scale, results, work));
 await Step("timers", () => TimersAndFootprint.RunAsync(scale, results, work, scale.IsQuick ? TimeSpan.FromSeconds(15) : TimeSpan.FromMinutes(5)));
 
 results.FinishedAt = DateTimeOffset.UtcNow;

@@ -18,6 +18,8 @@ public sealed class CustomerQueues : IAsyncDisposable
     private readonly object _idleGate = new();
     private Task[] _workers = [];
     private TaskCompletionSource? _idle;
+    private TaskCompletionSource? _room;
+    private long _roomAt = -1;
     private long _outstanding;
 
     public CustomerQueues(StepProcessor processor, IOptions<ProcessingOptions> options, ILogger<CustomerQueues> log)
@@ -104,6 +106,24 @@ public sealed class CustomerQueues : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes when at most <paramref name="count"/> requests are queued or running: the recovery pass waits here so
+    /// that it, too, keeps the backlog within <see cref="ProcessingOptions.MaxBacklog"/>. One waiter at a time.
+    /// </summary>
+    public Task WhenBacklogAtMostAsync(long count, CancellationToken cancellationToken = default)
+    {
+        lock (_idleGate)
+        {
+            // Announce the threshold before looking (full fences on both sides): a step finishing meanwhile sees it.
+            _room ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            Interlocked.Exchange(ref _roomAt, count);
+            if (Outstanding > count) return _room.Task.WaitAsync(cancellationToken);
+            _room = null;
+            Interlocked.Exchange(ref _roomAt, -1);
+            return Task.CompletedTask;
+        }
+    }
+
     private int Partition(string customerId)
     {
         // FNV-1a: stable, cheap, and independent of string.GetHashCode randomisation.
@@ -187,9 +207,10 @@ public sealed class CustomerQueues : IAsyncDisposable
     /// <summary>Runs one request as its own step (<paramref name="failures"/>: tries already failed in a batch); false when the engine is stopping.</summary>
     private async Task<bool> RunAsync(StepRequest request, CancellationToken cancellationToken, int failures = 0)
     {
+        StepOutcome? outcome = null;
         try
         {
-            var outcome = await _processor.ProcessAsync(request, failures, cancellationToken).ConfigureAwait(false);
+            outcome = await _processor.ProcessAsync(request, failures, cancellationToken).ConfigureAwait(false);
             request.Completion?.TrySetResult(outcome);
             return true;
         }
@@ -206,8 +227,7 @@ public sealed class CustomerQueues : IAsyncDisposable
         }
         finally
         {
-            request.OnDone?.Invoke();
-            Finished();
+            Done(request, outcome);
         }
     }
 
@@ -221,7 +241,7 @@ public sealed class CustomerQueues : IAsyncDisposable
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            foreach (var request in batch) Done(request);
+            foreach (var request in batch) Done(request, null);
             return false;
         }
         catch (Exception e)
@@ -235,31 +255,44 @@ public sealed class CustomerQueues : IAsyncDisposable
             for (var i = 0; i < batch.Count; i++)
             {
                 if (await RunAsync(batch[i], cancellationToken, outcome.FailuresOf(i)).ConfigureAwait(false)) continue;
-                for (var rest = i + 1; rest < batch.Count; rest++) Done(batch[rest]);
+                for (var rest = i + 1; rest < batch.Count; rest++) Done(batch[rest], null);
                 return false;
             }
 
             return true;
         }
 
-        foreach (var request in batch) Done(request);
+        for (var i = 0; i < batch.Count; i++) Done(batch[i], outcome.Outcomes[i]);
         return true;
     }
 
-    private void Done(StepRequest request)
+    private void Done(StepRequest request, StepOutcome? outcome)
     {
-        request.OnDone?.Invoke();
+        request.Watcher?.StepDone(request, outcome);
         Finished();
     }
 
     private void Finished()
     {
-        if (Interlocked.Decrement(ref _outstanding) != 0) return;
+        var left = Interlocked.Decrement(ref _outstanding);
+        if (left <= Volatile.Read(ref _roomAt)) RoomFreed();
+        if (left != 0) return;
         lock (_idleGate)
         {
             if (Outstanding != 0) return;
             _idle?.TrySetResult();
             _idle = null;
+        }
+    }
+
+    private void RoomFreed()
+    {
+        lock (_idleGate)
+        {
+            if (_room is null || Outstanding > _roomAt) return;
+            _room.TrySetResult();
+            _room = null;
+            Interlocked.Exchange(ref _roomAt, -1);
         }
     }
 

@@ -18,13 +18,14 @@ public sealed class EventIngest(IEventInbox store, CustomerQueues queues, TimePr
         using var activity = RuntimeActivity.Source.StartActivity("ingest");
         activity?.SetTag("privateflows.events", events.Count);
         var settings = options.Value;
+        // Recovery first: it fills the backlog within its limit too, and a reservation held while waiting for it could starve it.
+        await queues.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
         if (!queues.TryReserve(events.Count, settings.MaxBacklog)) throw new EngineBusyException(queues.Outstanding, settings.MaxBacklog, settings.BusyRetryAfter);
 
         var unused = events.Count;
         try
         {
             var fresh = (await store.AcceptEventsAsync(events, clock.GetUtcNow(), cancellationToken).ConfigureAwait(false)).ToHashSet(StringComparer.Ordinal);
-            await queues.Ready.WaitAsync(cancellationToken).ConfigureAwait(false);
             var accepted = new List<string>();
             var duplicates = new List<string>();
             var listed = new HashSet<string>(StringComparer.Ordinal);

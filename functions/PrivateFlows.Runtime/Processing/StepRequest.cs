@@ -31,17 +31,19 @@ public sealed class StepRequest
 
     internal TaskCompletionSource<StepOutcome>? Completion { get; set; }
 
-    internal Action? OnDone { get; init; }
+    internal IStepWatcher? Watcher { get; init; }
 
     public static StepRequest ForEvent(CustomerEvent e) => new() { CustomerId = e.Subject, Input = new EventReceived(e), InputId = $"e:{e.Id}", EventId = e.Id };
 
-    public static StepRequest ForTimer(DueTimer timer, Action? onDone = null) => new()
+    public static StepRequest ForTimer(DueTimer timer) => ForTimer(timer, null);
+
+    internal static StepRequest ForTimer(DueTimer timer, IStepWatcher? watcher) => new()
     {
         CustomerId = timer.CustomerId,
         Input = new TimerFired(timer.TimerId, timer.InstanceId, timer.DueAt),
         InputId = $"t:{timer.TimerId}",
         Timer = timer,
-        OnDone = onDone,
+        Watcher = watcher,
     };
 
     public static StepRequest ForCommand(string customerId, DecisionInput input, string commandId) =>
