@@ -127,12 +127,20 @@ public static class HttpEndToEnd
             int i;
             while ((i = Interlocked.Increment(ref next)) < bodies.Count)
             {
-                using var content = new ByteArrayContent(bodies[i]);
-                content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents-batch+json");
-                using var response = await http.PostAsync(new Uri("/api/events", UriKind.Relative), content).ConfigureAwait(false);
-                if (response.StatusCode != HttpStatusCode.Accepted)
+                while (true)
                 {
-                    throw new InvalidOperationException($"POST /api/events answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+                    using var content = new ByteArrayContent(bodies[i]);
+                    content.Headers.ContentType = new MediaTypeHeaderValue("application/cloudevents-batch+json");
+                    using var response = await http.PostAsync(new Uri("/api/events", UriKind.Relative), content).ConfigureAwait(false);
+                    if (response.StatusCode == HttpStatusCode.Accepted) break;
+                    if (response.StatusCode != HttpStatusCode.TooManyRequests)
+                    {
+                        throw new InvalidOperationException($"POST /api/events answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync().ConfigureAwait(false)}");
+                    }
+
+                    // Backlog full: nothing was stored; a producer sends the same batch again, as the 429 asks (a short
+                    // pause rather than the whole Retry-After keeps the engine fed, as the in-process producers do).
+                    await Task.Delay(TimeSpan.FromMilliseconds(50)).ConfigureAwait(false);
                 }
             }
         }))).ConfigureAwait(false);
