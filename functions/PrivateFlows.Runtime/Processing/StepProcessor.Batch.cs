@@ -104,7 +104,7 @@ public sealed partial class StepProcessor
                 continue;
             }
 
-            var (part, local, effects) = await DecideAsync(document, read.Version, request, i, cancellationToken).ConfigureAwait(false);
+            var (part, local, effects) = await DecidePartAsync(document, read.Version, request, i, cancellationToken).ConfigureAwait(false);
             parts.Add((part, local));
             results[i] = (StepResult.Processed, effects);
             document = part.Document;
@@ -132,21 +132,13 @@ public sealed partial class StepProcessor
     }
 
     /// <summary>One input of the batch decided on the document so far, as its own step would decide it: its part of the commit.</summary>
-    private async Task<(StepCommit Part, IReadOnlyList<Effect> Local, ImmutableArray<Effect> Effects)> DecideAsync(CustomerDocument document, long readVersion, StepRequest request, int index, CancellationToken cancellationToken)
+    private async Task<(StepCommit Part, IReadOnlyList<Effect> Local, ImmutableArray<Effect> Effects)> DecidePartAsync(CustomerDocument document, long readVersion, StepRequest request, int index, CancellationToken cancellationToken)
     {
         try
         {
-            // Its own decision instant, read when its turn comes, as its own step would read the clock.
-            var now = clock.GetUtcNow();
-            if (request.Timer is { } timer) metrics.TimerLateness(now - timer.DueAt);
-            var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input!, cancellationToken).ConfigureAwait(false);
-            var decision = Decide(document.State, request.Input!, context);
-            var next = document.After(decision, request.InputId);
-            var (local, outbox, messages) = dispatcher.Split(decision.Effects);
-            next = next with { PendingEffects = document.PendingEffects.AddRange(outbox) };
+            var (part, local, effects) = await DecideAsync(document, readVersion, request, cancellationToken).ConfigureAwait(false);
             // This input's rows only: the step index and referral link follow the batch's final document (see TryBatchAsync).
-            var write = StepWrite.Plan(document, readVersion, next, local, messages, clock.GetUtcNow()) with { StepIndex = StepIndexMoves.None, Referral = null };
-            return (new StepCommit(next, readVersion, request.EventId, request.Timer?.TimerId) { Write = write }, local, decision.Effects);
+            return (part with { Write = part.Write! with { StepIndex = StepIndexMoves.None, Referral = null } }, local, effects);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {

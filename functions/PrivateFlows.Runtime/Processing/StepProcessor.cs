@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
@@ -89,20 +90,32 @@ public sealed partial class StepProcessor(
         }
 
 
+        var (commit, local, effects) = await DecideAsync(document, document.Version, request, cancellationToken).ConfigureAwait(false);
+        var committed = await commits.CommitStepAsync(commit, cancellationToken).ConfigureAwait(false);
+        dispatcher.Committed(local);
+        if (!committed.PendingEffects.IsEmpty) committed = await dispatcher.DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
+        return new StepOutcome(StepResult.Processed, committed, effects);
+    }
+
+    /// <summary>
+    /// Decides <paramref name="request"/>'s input on <paramref name="document"/> at the clock's instant, as its own step
+    /// would: the commit of the next document (replacing <paramref name="expectedVersion"/>) with its rows, and the
+    /// store-only effects among the decision's. A single step commits it as it is; a batched step as one of its parts.
+    /// </summary>
+    private async Task<(StepCommit Commit, IReadOnlyList<Effect> Local, ImmutableArray<Effect> Effects)> DecideAsync(
+        CustomerDocument document, long expectedVersion, StepRequest request, CancellationToken cancellationToken)
+    {
         var now = clock.GetUtcNow();
         if (request.Timer is { } timer) metrics.TimerLateness(now - timer.DueAt);
-        var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input, cancellationToken).ConfigureAwait(false);
-        var decision = Decide(document.State, request.Input, context);
+        var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input!, cancellationToken).ConfigureAwait(false);
+        var decision = Decide(document.State, request.Input!, context);
         var next = document.After(decision, request.InputId);
         // One write per step: the document and the rows of every effect that needs no I/O beyond the store, in one
         // transaction; only real sends wait in the outbox and are completed after their delivery.
         var (local, outbox, messages) = dispatcher.Split(decision.Effects);
         next = next with { PendingEffects = document.PendingEffects.AddRange(outbox) };
-        var write = StepWrite.Plan(document, document.Version, next, local, messages, clock.GetUtcNow());
-        var committed = await commits.CommitStepAsync(new StepCommit(next, document.Version, request.EventId, request.Timer?.TimerId) { Write = write }, cancellationToken).ConfigureAwait(false);
-        dispatcher.Committed(local);
-        if (!committed.PendingEffects.IsEmpty) committed = await dispatcher.DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
-        return new StepOutcome(StepResult.Processed, committed, decision.Effects);
+        var write = StepWrite.Plan(document, expectedVersion, next, local, messages, clock.GetUtcNow());
+        return (new StepCommit(next, expectedVersion, request.EventId, request.Timer?.TimerId) { Write = write }, local, decision.Effects);
     }
 
     private Task ParkAsync(StepRequest request, string reason, int attempts, CancellationToken cancellationToken)
