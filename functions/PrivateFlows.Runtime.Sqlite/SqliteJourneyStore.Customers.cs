@@ -104,11 +104,11 @@ public sealed partial class SqliteJourneyStore
         }, cancellationToken);
     }
 
-    public Task MarkConsumedAsync(string? eventId, string? timerId, CancellationToken cancellationToken = default) =>
+    public Task MarkConsumedAsync(string customerId, string? eventId, string? timerId, CancellationToken cancellationToken = default) =>
         _writer.WriteAsync(scope =>
         {
             if (eventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id AND status = 'pending'", ("$id", eventId));
-            if (timerId is not null) scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", timerId));
+            if (timerId is not null) scope.Execute(DeleteTimer, ("$customer", customerId), ("$id", timerId));
         }, cancellationToken);
 
     public Task<IReadOnlyList<string>> ReadCustomersWithPendingEffectsAsync(CancellationToken cancellationToken = default) =>

@@ -40,7 +40,7 @@ public sealed partial class SqliteJourneyStore
 
             if (timerId is not null)
             {
-                scope.Execute("DELETE FROM timers WHERE id = $id", ("$id", timerId));
+                scope.Execute(DeleteTimer, ("$customer", customerId), ("$id", timerId));
                 scope.Execute("UPDATE tombstones SET dropped_timers = dropped_timers + 1 WHERE id_hash = $hash", ("$hash", hash));
             }
         }, cancellationToken);

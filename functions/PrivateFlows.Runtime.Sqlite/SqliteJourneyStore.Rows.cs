@@ -14,10 +14,10 @@ public sealed partial class SqliteJourneyStore
 
     private const string InsertTimer = """
         INSERT INTO timers (id, customer_id, instance_id, due_at) VALUES ($id, $customer, $instance, $due)
-        ON CONFLICT (id) DO NOTHING
+        ON CONFLICT (customer_id, id) DO NOTHING
         """;
 
-    private const string DeleteTimer = "DELETE FROM timers WHERE id = $id";
+    private const string DeleteTimer = "DELETE FROM timers WHERE customer_id = $customer AND id = $id";
 
     private const string InsertPoints = """
         INSERT INTO points_ledger (entry_id, customer_id, instance_id, points, rule, reason, status, expires_at, at)
@@ -58,7 +58,7 @@ public sealed partial class SqliteJourneyStore
         var customerId = commit.Document.CustomerId;
         StepIndexRows(rows, customerId, write.StepIndex); // SqliteJourneyStore.Steps.cs
         if (commit.EventId is not null) rows.Add(new("UPDATE events SET status = 'done' WHERE id = $id", [("$id", commit.EventId)]));
-        if (commit.FiredTimerId is not null) rows.Add(new(DeleteTimer, [("$id", commit.FiredTimerId)]));
+        if (commit.FiredTimerId is not null) rows.Add(new(DeleteTimer, [("$customer", customerId), ("$id", commit.FiredTimerId)]));
         if (write.Referral is { } referral)
         {
             rows.Add(new(UpsertReferral, [("$referee", referral.RefereeId), ("$referrer", referral.ReferrerId), ("$at", StoredTime.Millis(referral.AcceptedAt))]));
@@ -81,7 +81,7 @@ public sealed partial class SqliteJourneyStore
         {
             rows.Add(t.Scheduled is { } due
                 ? new(InsertTimer, [("$id", due.TimerId), ("$customer", due.CustomerId), ("$instance", due.InstanceId), ("$due", StoredTime.Millis(due.DueAt))])
-                : new(DeleteTimer, [("$id", t.TimerId)]));
+                : new(DeleteTimer, [("$customer", customerId), ("$id", t.TimerId)]));
         }
 
         foreach (var p in write.Points)

@@ -8,7 +8,7 @@ public sealed partial class SqliteJourneyStore
     // Unchanged rows are not rewritten (no trigger runs): most commits move no instance to another step.
     private const string UpsertInstanceStep = """
         INSERT INTO instance_steps (instance_id, customer_id, journey, version, step, faulted) VALUES ($id, $customer, $journey, $version, $step, $faulted)
-        ON CONFLICT (instance_id) DO UPDATE SET journey = excluded.journey, version = excluded.version, step = excluded.step, faulted = excluded.faulted
+        ON CONFLICT (customer_id, instance_id) DO UPDATE SET journey = excluded.journey, version = excluded.version, step = excluded.step, faulted = excluded.faulted
         WHERE journey <> excluded.journey OR version <> excluded.version OR step <> excluded.step OR faulted <> excluded.faulted
         """;
 
@@ -50,6 +50,6 @@ public sealed partial class SqliteJourneyStore
             return;
         }
 
-        foreach (var instanceId in moves.Removed) rows.Add(new("DELETE FROM instance_steps WHERE instance_id = $id", [("$id", instanceId)]));
+        foreach (var instanceId in moves.Removed) rows.Add(new("DELETE FROM instance_steps WHERE customer_id = $customer AND instance_id = $id", [("$customer", customerId), ("$id", instanceId)]));
     }
 }

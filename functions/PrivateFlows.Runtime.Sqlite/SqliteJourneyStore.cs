@@ -50,6 +50,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
             setup.CommandText = SqliteSchema.Create;
             setup.ExecuteNonQuery();
             SqliteSchema.Upgrade(_writerConnection, instanceStepsExisted);
+            SqliteSchema.UpgradeKeys(_writerConnection);
         }
 
         _writer = new SqliteWriter(_writerConnection, settings.MaxWritesPerTransaction);

@@ -29,14 +29,15 @@ internal static class SqliteSchema
         CREATE INDEX IF NOT EXISTS events_customer ON events (customer_id, seq);
         CREATE INDEX IF NOT EXISTS events_pending ON events (seq) WHERE status = 'pending';
 
+        -- One unique index serves the lookups by customer and by (customer, timer id); the rowid orders a due instant.
         CREATE TABLE IF NOT EXISTS timers (
-            id           TEXT PRIMARY KEY,
+            id           TEXT NOT NULL,
             customer_id  TEXT NOT NULL,
             instance_id  TEXT NOT NULL,
-            due_at       INTEGER NOT NULL
+            due_at       INTEGER NOT NULL,
+            UNIQUE (customer_id, id)
         );
         CREATE INDEX IF NOT EXISTS timers_due ON timers (due_at);
-        CREATE INDEX IF NOT EXISTS timers_customer ON timers (customer_id);
 
         CREATE TABLE IF NOT EXISTS history (
             seq          INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -153,15 +154,16 @@ internal static class SqliteSchema
 
         -- In-flight (not ended) journey instances and the step each is at, kept in the transaction of every customer
         -- commit (the document is the truth; this is its index): the live counts per step.
+        -- Clustered by customer (WITHOUT ROWID): one b-tree, and a customer's rows sit together.
         CREATE TABLE IF NOT EXISTS instance_steps (
-            instance_id  TEXT PRIMARY KEY,
             customer_id  TEXT NOT NULL,
+            instance_id  TEXT NOT NULL,
             journey      TEXT NOT NULL,
             version      TEXT NOT NULL,
             step         TEXT NOT NULL,
-            faulted      INTEGER NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS instance_steps_customer ON instance_steps (customer_id);
+            faulted      INTEGER NOT NULL,
+            PRIMARY KEY (customer_id, instance_id)
+        ) WITHOUT ROWID;
 
         -- instance_steps counted per journey, version and step ('' = between steps), kept by the triggers below, so
         -- reading the live counts of a journey reads a few rows whatever the number of instances.
@@ -237,6 +239,37 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }
+    }
+
+    /// <summary>
+    /// Files written before the timers' (customer, id) key and the clustered step index: the same rows (timers keep
+    /// their rowids, the live counts are recounted by the triggers), three indexes fewer. One transaction.
+    /// </summary>
+    public static void UpgradeKeys(SqliteConnection connection)
+    {
+        var timers = HasIndex(connection, "timers_customer");
+        var steps = HasIndex(connection, "instance_steps_customer");
+        if (!timers && !steps) return;
+        using var transaction = connection.BeginTransaction();
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText =
+            (timers ? "ALTER TABLE timers RENAME TO timers_v1; DROP INDEX timers_due; DROP INDEX timers_customer; " : "") +
+            (steps ? "ALTER TABLE instance_steps RENAME TO instance_steps_v1; DROP INDEX instance_steps_customer; " +
+                     "DROP TRIGGER instance_steps_added; DROP TRIGGER instance_steps_removed; DROP TRIGGER instance_steps_moved; DELETE FROM step_counts; " : "") +
+            Create +
+            (timers ? "INSERT INTO timers (rowid, id, customer_id, instance_id, due_at) SELECT rowid, id, customer_id, instance_id, due_at FROM timers_v1; DROP TABLE timers_v1; " : "") +
+            (steps ? "INSERT INTO instance_steps (customer_id, instance_id, journey, version, step, faulted) SELECT customer_id, instance_id, journey, version, step, faulted FROM instance_steps_v1; DROP TABLE instance_steps_v1; " : "");
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+
+    private static bool HasIndex(SqliteConnection connection, string name)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = $name";
+        command.Parameters.AddWithValue("$name", name);
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
     }
 
     public static bool HasTable(SqliteConnection connection, string name)

@@ -85,7 +85,7 @@ public sealed partial class StepProcessor(
         if (request.Input is null) return new StepOutcome(StepResult.Flushed, document, []);
         if (document.HasProcessed(request.InputId))
         {
-            if (request.EventId is not null || request.Timer is not null) await commits.MarkConsumedAsync(request.EventId, request.Timer?.TimerId, cancellationToken).ConfigureAwait(false);
+            if (request.EventId is not null || request.Timer is not null) await commits.MarkConsumedAsync(request.CustomerId, request.EventId, request.Timer?.TimerId, cancellationToken).ConfigureAwait(false);
             return new StepOutcome(StepResult.Duplicate, document, []);
         }
 

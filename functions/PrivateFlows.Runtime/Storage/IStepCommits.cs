@@ -11,5 +11,5 @@ public interface IStepCommits
     Task<CustomerDocument> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default);
 
     /// <summary>Marks an input consumed without a new step (it was already processed): the inbox row done, the timer out of the index.</summary>
-    Task MarkConsumedAsync(string? eventId, string? timerId, CancellationToken cancellationToken = default);
+    Task MarkConsumedAsync(string customerId, string? eventId, string? timerId, CancellationToken cancellationToken = default);
 }

@@ -33,9 +33,9 @@ public abstract partial class JourneyStoreContractTests
         await Store.AcceptEventsAsync([Events.Order("c1", At, "e3"), Events.Order("c3", At, "e4"), Events.Order("c3", At, "e5")], At.AddSeconds(1));
 
         await Store.CommitStepAsync(new StepCommit(CustomerDocument.New("c1"), 0, "e1"));
-        await Store.MarkConsumedAsync("e4", null);
+        await Store.MarkConsumedAsync("c3", "e4", null);
         await Store.ParkPoisonAsync(new PoisonInput("e5", "c3", "event", "{}", "boom", 3, At), "e5", null);
-        await Store.MarkConsumedAsync("e5", null); // a poisoned event stays poison
+        await Store.MarkConsumedAsync("c3", "e5", null); // a poisoned event stays poison
 
         (await Store.ReadPendingEventsAsync()).Select(e => e.Id).Should().Equal("e2", "e3");
         (await Store.ReadEventStatusAsync("e1")).Should().Be(EventStatus.Done);

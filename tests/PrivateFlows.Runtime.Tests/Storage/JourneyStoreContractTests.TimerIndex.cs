@@ -48,11 +48,27 @@ public abstract partial class JourneyStoreContractTests
         var c2 = (await Store.ReadCustomerAsync("c2"))!;
         c2 = await Store.CommitStepAsync(new StepCommit(c2, c2.Version, FiredTimerId: "t-now"));
         await Store.CommitStepAsync(new StepCommit(c2, c2.Version, FiredTimerId: "t-hour"));
-        await Store.MarkConsumedAsync(null, "t-hour"); // a duplicate firing: nothing left to remove
+        await Store.MarkConsumedAsync("c2", null, "t-hour"); // a duplicate firing: nothing left to remove
 
         (await Store.ReadEarliestTimersAsync(100)).Select(t => t.TimerId).Should().Equal("t-tie-a", "t-tie-b", "t-days", "t-year");
         (await Store.ReadEarliestTimersAsync(100)).Select(t => t.TimerId).Should().Equal("t-tie-a", "t-tie-b", "t-days", "t-year");
         (await Store.ReadTimersAsync("c1")).Select(t => t.TimerId).Should().Equal("t-tie-b", "t-year");
+    }
+
+    [Fact]
+    public async Task MarkConsumedAsync_AlreadyProcessedTimer_LeavesTheIndexAndOnlyThatCustomersTimer()
+    {
+        foreach (var customer in new[] { "c1", "c2" })
+        {
+            List<Effect> effects = [new ScheduleTimer($"s-{customer}", customer, "t-same", $"i-{customer}", At.AddHours(1))];
+            var doc = await Store.CommitStepAsync(new StepCommit(CustomerDocument.New(customer) with { PendingEffects = [.. effects] }, 0));
+            await Store.CompleteEffectsAsync(doc, effects, [], At);
+        }
+
+        await Store.MarkConsumedAsync("c1", null, "t-same");
+
+        (await Store.ReadTimersAsync("c1")).Should().BeEmpty();
+        (await Store.ReadTimersAsync("c2")).Select(t => t.TimerId).Should().Equal("t-same");
     }
 
     [Fact]
