@@ -179,9 +179,10 @@ public static class TimersAndFootprint
         {
             ("customer documents", "SELECT SUM(LENGTH(CAST(document AS BLOB))) FROM customers"),
             ("inbox event bodies", "SELECT SUM(LENGTH(CAST(body AS BLOB))) FROM events"),
-            ("history rows", "SELECT SUM(LENGTH(CAST(detail AS BLOB)) + LENGTH(id) + LENGTH(instance_id) + LENGTH(customer_id) + LENGTH(journey) + 40) FROM history"),
+            ("history (journal rows)", "SELECT SUM(LENGTH(entries) + LENGTH(customer_id) + COALESCE(LENGTH(fact_journeys), 0) + 16) FROM journal"),
+            ("instance owners", "SELECT SUM(LENGTH(instance_id) + LENGTH(customer_id) + 8) FROM journal_instances"),
             ("message rows", "SELECT SUM(LENGTH(CAST(body AS BLOB)) + LENGTH(effect_id) + 80) FROM messages"),
-            ("journey facts", "SELECT SUM(LENGTH(id) + LENGTH(instance_id) + 60) FROM journey_facts"),
+            ("journey facts", "SELECT SUM(LENGTH(facts) + LENGTH(journey) + 8) FROM step_facts"),
             ("timer rows", "SELECT SUM(LENGTH(id) + LENGTH(customer_id) + LENGTH(instance_id) + 8) FROM timers"),
         })
         {
@@ -192,6 +193,14 @@ public static class TimersAndFootprint
         }
 
         results.Note($"Payload bytes per waiting instance at {instances:N0} (row data only; indexes and page slack come on top): {string.Join(", ", parts)}.");
+
+        // Pages per table and index as stored (SQLite's dbstat): what each b-tree costs, indexes and slack included.
+        using var pages = connection.CreateCommand();
+        pages.CommandText = "SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC";
+        using var reader = pages.ExecuteReader();
+        var trees = new List<string>();
+        while (reader.Read()) trees.Add($"{reader.GetString(0)} {reader.GetInt64(1) / (double)instances:N0}");
+        results.Note($"Bytes on disk per waiting instance at {instances:N0} by table and index (dbstat pages): {string.Join(", ", trees)}.");
     }
 
     private static void Checkpoint(string db)
