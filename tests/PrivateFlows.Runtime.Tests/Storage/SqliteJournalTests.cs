@@ -60,6 +60,22 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
+    public async Task A_long_step_row_is_deflated_and_reads_back_the_same_entries()
+    {
+        var path = _folder.File("long.db");
+        await using var store = Open(path);
+        var entries = Enumerable.Range(0, 30)
+            .Select(n => new HistoryEntry($"j-0123456789abcdef/h{n}", "j-0123456789abcdef", "j", At.AddMinutes(n), HistoryKind.Waiting, "wait-1d", $"until 2026-12-08T01:{n:00}:00Z"))
+            .ToList();
+        await store.CommitStepAsync(new StepCommit(CustomerDocument.New("c1"), 0) { Write = StepWrite.Empty with { History = [.. entries.Select(e => new HistoryRow("c1", e))], At = At } });
+
+        Count(path, "SELECT unicode(CAST(substr(entries, 1, 1) AS TEXT)) FROM journal").Should().Be(2, "a long row is deflated");
+        Count(path, "SELECT LENGTH(entries) FROM journal").Should().BeLessThan(entries.Sum(e => e.Detail.Length) / 2);
+        Count(path, JournalEntries.CountSql).Should().Be(30, "the entry count stays readable");
+        (await store.ReadCustomerHistoryAsync("c1", 0, 100)).Entries.Should().Equal(entries);
+    }
+
+    [Fact]
     public async Task A_file_with_a_row_per_entry_and_per_fact_is_converted_when_it_opens_and_reads_the_same()
     {
         var path = _folder.File("old.db");
