@@ -95,6 +95,7 @@ public sealed partial class SqliteJourneyStore
         var rows = new List<Row>();
         foreach (var earlier in commit.Earlier) rows.AddRange(Rows(earlier, earlier.Write ?? throw new ArgumentException("an earlier input of a batched step carries its rows", nameof(commit))));
         rows.AddRange(Rows(commit, write)); // SqliteJourneyStore.Rows.cs
+        rows.AddRange(JournalRows(commit, write)); // history and facts of the whole step (SqliteJourneyStore.Rows.cs)
         var document = Replacement(commit.Document, commit.ExpectedVersion, json, StoredTime.Text(now));
         return _writer.WriteAsync(scope =>
         {
@@ -118,12 +119,13 @@ public sealed partial class SqliteJourneyStore
     {
         var erased = await _writer.WriteAsync(scope =>
         {
-            AnonymiseAndTombstone(scope, customerId, StoredTime.Text(Now));
+            var instances = AnonymiseAndTombstone(scope, customerId, StoredTime.Text(Now));
             var removed = 0;
+            foreach (var instance in instances) removed += scope.Execute("DELETE FROM journal_instances WHERE instance_id = $id", ("$id", instance));
             removed += scope.Execute("DELETE FROM customers WHERE id = $id", ("$id", customerId));
             removed += scope.Execute("DELETE FROM referrals WHERE referee_id = $id OR referrer_id = $id", ("$id", customerId));
 
-            foreach (var table in new[] { "events", "timers", "history", "poison", "messages", "points_ledger", "coupons", "instance_steps" })
+            foreach (var table in new[] { "events", "timers", "journal", "poison", "messages", "points_ledger", "coupons", "instance_steps" })
             {
                 removed += scope.Execute($"DELETE FROM {table} WHERE customer_id = $id", ("$id", customerId));
             }

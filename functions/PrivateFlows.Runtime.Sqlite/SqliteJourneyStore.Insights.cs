@@ -21,9 +21,22 @@ public sealed partial class SqliteJourneyStore
             r => RuntimeJson.Deserialize<CustomerProfile>(r.GetString(0)), ("$after", afterCustomerId ?? ""), ("$limit", Math.Max(1, limit)))));
 
     public Task<IReadOnlyList<JourneyFact>> ReadJourneyFactsAsync(string journey, CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<JourneyFact>>(Read(c => Query(c,
-            "SELECT id, instance_id, journey, kind, at, version, variant, channel, amount, outcome, step FROM journey_facts WHERE journey = $journey",
-            MapFact, ("$journey", journey))));
+        Task.FromResult<IReadOnlyList<JourneyFact>>(Read(c =>
+        {
+            // One fact per id, the first written standing: an instance back at a step it reached before writes its
+            // "reached" fact again in a later step's row.
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            var facts = new List<JourneyFact>();
+            foreach (var row in Query(c, "SELECT facts FROM step_facts WHERE journey = $journey ORDER BY seq", r => (byte[])r.GetValue(0), ("$journey", journey)))
+            {
+                foreach (var fact in StepFacts.Decode(journey, row))
+                {
+                    if (seen.Add(fact.FactId)) facts.Add(fact);
+                }
+            }
+
+            return facts;
+        }));
 
     public Task<bool> IsErasedAsync(string customerId, CancellationToken cancellationToken = default) =>
         Task.FromResult(Read(c => Scalar(c, "SELECT 1 FROM tombstones WHERE id_hash = $hash", ("$hash", Tombstones.Hash(customerId))) is not null));
@@ -67,31 +80,53 @@ public sealed partial class SqliteJourneyStore
         Task.FromResult<IReadOnlyList<DeclaredWinner>>(Read(c => Query(c, "SELECT journey, variant, confidence, metric, declared_at FROM winners ORDER BY journey", MapWinner)));
 
     /// <summary>
-    /// Erasure's part for statistics: the customer's facts get random instance and fact ids (one new id per instance,
-    /// so they still group), and the tombstone is written.
+    /// Erasure's part for statistics: the facts rows the customer's steps wrote (named by their journal rows) get
+    /// random instance and fact ids (one new id per instance, so they still group; a fact id already seen is dropped,
+    /// as reading would hide it), and the tombstone is written. Returns the customer's instance ids.
     /// </summary>
-    private static void AnonymiseAndTombstone(WriteScope scope, string customerId, string at)
+    private static HashSet<string> AnonymiseAndTombstone(WriteScope scope, string customerId, string at)
     {
-        var instances = new List<string>();
-        using (var reader = scope.Command("SELECT DISTINCT instance_id FROM history WHERE customer_id = $id", ("$id", customerId)).ExecuteReader())
+        var instances = new HashSet<string>(StringComparer.Ordinal);
+        var factRows = new List<(string Journey, long Seq)>();
+        using (var reader = scope.Command("SELECT entries, fact_seq, fact_journeys FROM journal WHERE customer_id = $id ORDER BY seq", ("$id", customerId)).ExecuteReader())
         {
-            while (reader.Read()) instances.Add(reader.GetString(0));
+            while (reader.Read())
+            {
+                foreach (var entry in JournalEntries.Decode((byte[])reader.GetValue(0))) instances.Add(entry.InstanceId);
+                if (reader.IsDBNull(1)) continue;
+                foreach (var journey in reader.GetString(2).Split('\n')) factRows.Add((journey, reader.GetInt64(1)));
+            }
         }
 
-        foreach (var instance in instances)
+        var anonymous = new Dictionary<string, string>(StringComparer.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (journey, seq) in factRows)
         {
-            var anonymous = $"erased-{Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(12))}";
-            scope.Execute("UPDATE journey_facts SET instance_id = $anonymous, id = 'erased/' || lower(hex(randomblob(16))) WHERE instance_id = $instance",
-                ("$anonymous", anonymous), ("$instance", instance));
+            if (scope.Scalar("SELECT facts FROM step_facts WHERE journey = $journey AND seq = $seq", ("$journey", journey), ("$seq", seq)) is not byte[] column) continue;
+            var facts = new List<JourneyFact>();
+            foreach (var fact in StepFacts.Decode(journey, column))
+            {
+                if (!seen.Add(fact.FactId)) continue;
+                if (!anonymous.TryGetValue(fact.InstanceId, out var instance)) anonymous[fact.InstanceId] = instance = $"erased-{RandomHex(12)}";
+                facts.Add(fact with { InstanceId = instance, FactId = $"erased/{RandomHex(16)}" });
+            }
+
+            scope.Execute("UPDATE step_facts SET facts = $facts WHERE journey = $journey AND seq = $seq", ("$facts", StepFacts.Encode(facts)), ("$journey", journey), ("$seq", seq));
         }
 
         scope.Execute(InsertTombstone, ("$hash", Tombstones.Hash(customerId)), ("$at", at));
+        return instances;
     }
 
-    private static JourneyFact MapFact(SqliteDataReader r) => new(
-        r.GetString(0), r.GetString(1), r.GetString(2), Parse<JourneyFactKind>(r.GetString(3)), StoredTime.Parse(r.GetString(4)),
-        Text(r, 5), Text(r, 6), Text(r, 7), r.IsDBNull(8) ? 0m : decimal.Parse(r.GetString(8), CultureInfo.InvariantCulture),
-        r.IsDBNull(9) ? null : Parse<InstanceOutcome>(r.GetString(9)), Text(r, 10));
+    private static string RandomHex(int bytes) => Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes));
+
+    /// <summary>The highest step_facts seq in the file (one index probe per journey), where new facts rows continue.</summary>
+    private static long LastFactSeq(SqliteConnection connection) => Scalar(connection, """
+        WITH RECURSIVE journeys(name) AS (
+            SELECT MIN(journey) FROM step_facts
+            UNION ALL SELECT (SELECT MIN(journey) FROM step_facts WHERE journey > journeys.name) FROM journeys WHERE journeys.name IS NOT NULL)
+        SELECT COALESCE(MAX((SELECT MAX(seq) FROM step_facts WHERE journey = journeys.name)), 0) FROM journeys WHERE name IS NOT NULL
+        """) is long last ? last : 0;
 
     private static DeclaredWinner MapWinner(SqliteDataReader r) =>
         new(r.GetString(0), r.GetString(1), r.GetDouble(2), r.GetString(3), StoredTime.Parse(r.GetString(4)));

@@ -8,9 +8,12 @@ namespace PrivateFlows.Runtime.Sqlite;
 
 public sealed partial class SqliteJourneyStore
 {
-    private static readonly BulkInsert InsertHistory = new("history", ["id", "customer_id", "instance_id", "journey", "time", "kind", "step", "detail"], "ON CONFLICT (id) DO NOTHING");
+    private const string InsertJournal = "INSERT INTO journal (customer_id, seq, entries, fact_seq, fact_journeys) VALUES ($customer, $seq, $entries, $fact_seq, $fact_journeys)";
 
-    private static readonly BulkInsert InsertFacts = new("journey_facts", ["id", "instance_id", "journey", "kind", "at", "version", "variant", "channel", "amount", "outcome", "step"], "ON CONFLICT (id) DO NOTHING");
+    // An instance's owner stays the first one written (an instance id never moves to another customer).
+    private static readonly BulkInsert InsertInstances = new("journal_instances", ["instance_id", "customer_id", "seq"], "ON CONFLICT (instance_id) DO NOTHING");
+
+    private static readonly BulkInsert InsertFacts = new("step_facts", ["journey", "seq", "facts"], "");
 
     private const string InsertTimer = """
         INSERT INTO timers (id, customer_id, instance_id, due_at) VALUES ($id, $customer, $instance, $due)
@@ -54,7 +57,7 @@ public sealed partial class SqliteJourneyStore
     /// </summary>
     private static List<Row> Rows(StepCommit commit, StepWrite write)
     {
-        var rows = new List<Row>(8 + write.History.Length * 2 + write.Facts.Length);
+        var rows = new List<Row>(8);
         var customerId = commit.Document.CustomerId;
         StepIndexRows(rows, customerId, write.StepIndex); // SqliteJourneyStore.Steps.cs
         if (commit.EventId is not null) rows.Add(new("UPDATE events SET status = 'done' WHERE id = $id", [("$id", commit.EventId)]));
@@ -65,18 +68,6 @@ public sealed partial class SqliteJourneyStore
         }
 
         var at = StoredTime.Text(write.At);
-        if (!write.History.IsEmpty)
-        {
-            var history = new List<object?[]>(write.History.Length);
-            foreach (var h in write.History)
-            {
-                var e = h.Entry;
-                history.Add([e.EntryId, h.CustomerId, e.InstanceId, e.Journey, StoredTime.Text(e.Time), KindName(e.Kind), e.Step, e.Detail]);
-            }
-
-            InsertHistory.AddTo(rows, history);
-        }
-
         foreach (var t in write.Timers)
         {
             rows.Add(t.Scheduled is { } due
@@ -97,20 +88,65 @@ public sealed partial class SqliteJourneyStore
                 ("$amount", c.Amount.ToString(CultureInfo.InvariantCulture)), ("$expires", c.ExpiresAt is { } x ? StoredTime.Text(x) : null), ("$at", StoredTime.Text(c.IssuedAt))]));
         }
 
-        if (!write.Facts.IsEmpty)
-        {
-            var facts = new List<object?[]>(write.Facts.Length);
-            foreach (var f in write.Facts)
-            {
-                facts.Add([f.FactId, f.InstanceId, f.Journey, Name(f.Kind), StoredTime.Text(f.At), f.Version, f.Variant, f.Channel,
-                    f.Amount == 0m ? null : f.Amount.ToString(CultureInfo.InvariantCulture), f.Outcome is { } o ? Name(o) : null, f.Step]);
-            }
-
-            InsertFacts.AddTo(rows, facts);
-        }
-
         foreach (var message in write.Messages) rows.Add(Message(message));
         return rows;
+    }
+
+    /// <summary>
+    /// A step's history and journey facts (a batched step's parts included, in order): one journal row keyed by the
+    /// customer and the version the step writes, one step_facts row per journey touched, and the owner of each
+    /// instance seen for the first time. An id already in the step is written once (the first one stands).
+    /// </summary>
+    private List<Row> JournalRows(StepCommit commit, StepWrite write)
+    {
+        var rows = new List<Row>(3);
+        var customerId = commit.Document.CustomerId;
+        var seq = commit.ExpectedVersion + 1;
+        List<HistoryEntry>? entries = null;
+        HashSet<string>? ids = null;
+        List<(string Journey, List<JourneyFact> Facts)>? facts = null;
+        HashSet<string>? factIds = null;
+        foreach (var part in commit.Earlier) Collect(part.Write!);
+        Collect(write);
+        if (entries is null && facts is null) return rows;
+
+        long? factSeq = facts is null ? null : Interlocked.Increment(ref _lastFactSeq);
+        rows.Add(new(InsertJournal, [("$customer", customerId), ("$seq", seq), ("$entries", JournalEntries.Encode(entries ?? [])),
+            ("$fact_seq", factSeq), ("$fact_journeys", facts is null ? null : string.Join('\n', facts.Select(f => f.Journey)))]));
+        if (facts is not null) InsertFacts.AddTo(rows, [.. facts.Select(f => new object?[] { f.Journey, factSeq, StepFacts.Encode(f.Facts) })]);
+        if (entries is not null)
+        {
+            List<object?[]>? owners = null;
+            HashSet<string>? seen = null;
+            foreach (var e in entries)
+            {
+                // An instance is new where it enters (or is refused entry); one not in the document is ended or foreign.
+                var fresh = e.Kind is HistoryKind.Entered or HistoryKind.NotEntered || commit.Document.State.FindInstance(e.InstanceId) is null;
+                if (fresh && (seen ??= new(StringComparer.Ordinal)).Add(e.InstanceId)) (owners ??= []).Add([e.InstanceId, customerId, seq]);
+            }
+
+            if (owners is not null) InsertInstances.AddTo(rows, owners);
+        }
+
+        return rows;
+
+        void Collect(StepWrite part)
+        {
+            foreach (var h in part.History)
+            {
+                if (!string.Equals(h.CustomerId, customerId, StringComparison.Ordinal)) throw new ArgumentException($"a step of customer {customerId} carries history of another customer", nameof(commit));
+                if ((ids ??= new(StringComparer.Ordinal)).Add(h.Entry.EntryId)) (entries ??= []).Add(h.Entry);
+            }
+
+            foreach (var f in part.Facts)
+            {
+                if (!(factIds ??= new(StringComparer.Ordinal)).Add(f.FactId)) continue;
+                facts ??= [];
+                var group = facts.FindIndex(g => string.Equals(g.Journey, f.Journey, StringComparison.Ordinal));
+                if (group < 0) facts.Add((f.Journey, [f]));
+                else facts[group].Facts.Add(f);
+            }
+        }
     }
 
     private static Row Event(CustomerEvent e, string received) =>

@@ -17,6 +17,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
     private readonly TimeProvider _clock;
     private readonly System.Collections.Concurrent.ConcurrentBag<CustomerReader> _customerReaders = [];
     private bool _disposed;
+    private long _lastFactSeq; // the seq of the last step_facts row handed out (SqliteJourneyStore.Rows.cs)
 
     public SqliteJourneyStore(IOptions<SqliteOptions> options, TimeProvider clock)
     {
@@ -51,6 +52,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
             setup.ExecuteNonQuery();
             SqliteSchema.Upgrade(_writerConnection, instanceStepsExisted);
             SqliteSchema.UpgradeKeys(_writerConnection);
+            _lastFactSeq = LastFactSeq(_writerConnection);
         }
 
         _writer = new SqliteWriter(_writerConnection, settings.MaxWritesPerTransaction);

@@ -39,19 +39,24 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS timers_due ON timers (due_at);
 
-        CREATE TABLE IF NOT EXISTS history (
-            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-            id           TEXT NOT NULL UNIQUE,
+        -- A customer's history: one row per committed step (seq = the document version the step wrote, so a step's
+        -- row is written once), its entries in one compact column (JournalEntries). fact_seq and fact_journeys name the
+        -- step_facts rows the step wrote, so erasure finds the customer's facts without an index on them.
+        CREATE TABLE IF NOT EXISTS journal (
+            customer_id    TEXT NOT NULL,
+            seq            INTEGER NOT NULL,
+            entries        BLOB NOT NULL,
+            fact_seq       INTEGER,
+            fact_journeys  TEXT,
+            PRIMARY KEY (customer_id, seq)
+        ) WITHOUT ROWID;
+
+        -- Whose an instance is (ended ones too) and the journal row it first appears in: written once per instance.
+        CREATE TABLE IF NOT EXISTS journal_instances (
+            instance_id  TEXT PRIMARY KEY,
             customer_id  TEXT NOT NULL,
-            instance_id  TEXT NOT NULL,
-            journey      TEXT NOT NULL,
-            time         TEXT NOT NULL,
-            kind         TEXT NOT NULL,
-            step         TEXT,
-            detail       TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS history_instance ON history (instance_id, seq);
-        CREATE INDEX IF NOT EXISTS history_customer ON history (customer_id, seq);
+            seq          INTEGER NOT NULL
+        ) WITHOUT ROWID;
 
         CREATE TABLE IF NOT EXISTS journey_versions (
             name          TEXT NOT NULL,
@@ -135,22 +140,14 @@ internal static class SqliteSchema
         );
         CREATE INDEX IF NOT EXISTS referrals_referrer ON referrals (referrer_id, accepted_at);
 
-        -- Anonymous facts about journey instances (statistics). No customer id: erasure re-keys a customer's rows.
-        CREATE TABLE IF NOT EXISTS journey_facts (
-            id           TEXT PRIMARY KEY,
-            instance_id  TEXT NOT NULL,
-            journey      TEXT NOT NULL,
-            kind         TEXT NOT NULL,
-            at           TEXT NOT NULL,
-            version      TEXT,
-            variant      TEXT,
-            channel      TEXT,
-            amount       TEXT,
-            outcome      TEXT,
-            step         TEXT
-        );
-        CREATE INDEX IF NOT EXISTS journey_facts_journey ON journey_facts (journey);
-        CREATE INDEX IF NOT EXISTS journey_facts_instance ON journey_facts (instance_id);
+        -- Anonymous facts about journey instances (statistics), one row per step and journey (StepFacts), appended at the
+        -- end of the journey's range (seq only grows). No customer id: erasure re-keys a customer's rows.
+        CREATE TABLE IF NOT EXISTS step_facts (
+            journey  TEXT NOT NULL,
+            seq      INTEGER NOT NULL,
+            facts    BLOB NOT NULL,
+            PRIMARY KEY (journey, seq)
+        ) WITHOUT ROWID;
 
         -- In-flight (not ended) journey instances and the step each is at, kept in the transaction of every customer
         -- commit (the document is the truth; this is its index): the live counts per step.
@@ -212,12 +209,7 @@ internal static class SqliteSchema
     public static void Upgrade(SqliteConnection connection, bool instanceStepsExisted)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('journey_facts') WHERE name = 'step'";
-        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)
-        {
-            command.CommandText = "ALTER TABLE journey_facts ADD COLUMN step TEXT";
-            command.ExecuteNonQuery();
-        }
+        if (HasTable(connection, "history") || HasTable(connection, "journey_facts")) JournalUpgrade.Run(connection);
 
         command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('poison') WHERE name = 'status'";
         if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) == 0)

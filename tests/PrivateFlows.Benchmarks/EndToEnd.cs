@@ -9,7 +9,7 @@ public sealed record RunCounts(long Events, long Customers, long History, long M
     public static RunCounts Read(Func<string, long> count, long events) => new(
         events,
         count("SELECT COUNT(*) FROM customers"),
-        count("SELECT COUNT(*) FROM history"),
+        count(PrivateFlows.Runtime.Sqlite.JournalEntries.CountSql),
         count("SELECT COUNT(*) FROM messages"),
         count("SELECT COUNT(*) FROM timers"),
         count("SELECT COUNT(*) FROM points_ledger"),

@@ -179,9 +179,10 @@ public static class TimersAndFootprint
         {
             ("customer documents", "SELECT SUM(LENGTH(CAST(document AS BLOB))) FROM customers"),
             ("inbox event bodies", "SELECT SUM(LENGTH(CAST(body AS BLOB))) FROM events"),
-            ("history rows", "SELECT SUM(LENGTH(CAST(detail AS BLOB)) + LENGTH(id) + LENGTH(instance_id) + LENGTH(customer_id) + LENGTH(journey) + 40) FROM history"),
+            ("history (journal rows)", "SELECT SUM(LENGTH(entries) + LENGTH(customer_id) + COALESCE(LENGTH(fact_journeys), 0) + 16) FROM journal"),
+            ("instance owners", "SELECT SUM(LENGTH(instance_id) + LENGTH(customer_id) + 8) FROM journal_instances"),
             ("message rows", "SELECT SUM(LENGTH(CAST(body AS BLOB)) + LENGTH(effect_id) + 80) FROM messages"),
-            ("journey facts", "SELECT SUM(LENGTH(id) + LENGTH(instance_id) + 60) FROM journey_facts"),
+            ("journey facts", "SELECT SUM(LENGTH(facts) + LENGTH(journey) + 8) FROM step_facts"),
             ("timer rows", "SELECT SUM(LENGTH(id) + LENGTH(customer_id) + LENGTH(instance_id) + 8) FROM timers"),
         })
         {
@@ -192,6 +193,36 @@ public static class TimersAndFootprint
         }
 
         results.Note($"Payload bytes per waiting instance at {instances:N0} (row data only; indexes and page slack come on top): {string.Join(", ", parts)}.");
+
+        // Pages per table and index as stored (SQLite's dbstat): what each b-tree costs, indexes and slack included. The
+        // bundled SQLite is built without dbstat, so the sqlite3 command-line shell reads it when it is installed.
+        var trees = DbstatPages(db);
+        if (trees is null)
+        {
+            results.Note("No per-table page breakdown: the bundled SQLite has no dbstat and no sqlite3 shell is installed.");
+            return;
+        }
+
+        results.Note($"Bytes on disk per waiting instance at {instances:N0} by table and index (dbstat pages): {string.Join(", ", trees.Select(t => $"{t.Name} {t.Bytes / (double)instances:N0}"))}.");
+    }
+
+    /// <summary>Bytes per b-tree from dbstat through the sqlite3 shell (read-only), largest first; null without the shell.</summary>
+    private static List<(string Name, long Bytes)>? DbstatPages(string db)
+    {
+        try
+        {
+            var start = new ProcessStartInfo("sqlite3") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in new[] { "-readonly", "-separator", "|", db, "SELECT name, SUM(pgsize) AS bytes FROM dbstat GROUP BY name ORDER BY bytes DESC" }) start.ArgumentList.Add(arg);
+            using var shell = Process.Start(start)!;
+            var output = shell.StandardOutput.ReadToEnd();
+            shell.WaitForExit();
+            if (shell.ExitCode != 0) return null;
+            return [.. output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(line => line.Split('|')).Select(p => (p[0], long.Parse(p[1], CultureInfo.InvariantCulture)))];
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return null; // no sqlite3 shell on this machine
+        }
     }
 
     private static void Checkpoint(string db)

@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using PrivateFlows.Runtime.Insights;
 using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
@@ -87,6 +88,26 @@ public abstract class InsightsStoreContractTests : IAsyncLifetime
         var ended = facts.Single(f => f.Kind == JourneyFactKind.Ended);
         (ended.Outcome, ended.Amount).Should().Be((InstanceOutcome.Converted, 88.5m));
         (await Store.ReadJourneyFactsAsync("other")).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task An_instance_back_at_a_step_in_a_later_step_keeps_its_first_reached_fact_also_after_erasure()
+    {
+        var instanceId = DeterministicIds.Instance("c1", "j", "e-c1");
+        var document = CustomerDocument.New("c1");
+        foreach (var (n, kind) in new[] { (0, HistoryKind.Waiting), (1, HistoryKind.Waited), (2, HistoryKind.Waiting) })
+        {
+            var entry = new RecordHistory($"{instanceId}/h{n}", "c1", new HistoryEntry($"{instanceId}/h{n}", instanceId, "j", At.AddDays(n), kind, "wait", kind.ToString()));
+            document = await Store.CompleteEffectsAsync(document with { PendingEffects = [entry] }, [entry], [], At.AddDays(n));
+        }
+
+        var reached = (await Store.ReadJourneyFactsAsync("j")).Should().ContainSingle("one fact per instance and step, however often it comes back").Subject;
+        (reached.Kind, reached.Step, reached.At, reached.FactId).Should().Be((JourneyFactKind.Reached, "wait", At, JourneyFacts.ReachedId(instanceId, "wait")));
+
+        await Store.EraseCustomerAsync("c1");
+        var erased = (await Store.ReadJourneyFactsAsync("j")).Should().ContainSingle("erasure re-keys the facts without counting a step twice").Subject;
+        (erased.Kind, erased.Step, erased.At).Should().Be((JourneyFactKind.Reached, "wait", At));
+        erased.InstanceId.Should().NotBe(instanceId);
     }
 
     [Fact]

@@ -56,4 +56,32 @@ public abstract partial class JourneyStoreContractTests
         (await Store.ReadJourneyFactsAsync("j")).Where(f => f.Kind == JourneyFactKind.Reached).Select(f => f.Step)
             .Should().BeEquivalentTo(Enumerable.Range(0, 20).Select(i => $"s{i}"), "one fact per instance and step, however often it comes back");
     }
+
+    [Fact]
+    public async Task A_step_committed_again_adds_no_history_on_any_page_and_the_next_entries_follow()
+    {
+        HistoryEntry Line(int n) => new($"i1/h{n}", "i1", "j", At.AddMinutes(n), HistoryKind.Action, "s", $"entry {n}");
+        var effects = Enumerable.Range(0, 5).Select(n => (Effect)new RecordHistory($"i1/h{n}", "c1", Line(n))).ToList();
+        var document = await Store.CommitStepAsync(new StepCommit(CustomerDocument.New("c1") with { PendingEffects = [.. effects] }, 0));
+        var done = await Store.CompleteEffectsAsync(document, effects, [], At);
+        // The same entries committed again by a later step (a re-dispatched outbox), then one new entry.
+        var again = await Store.CompleteEffectsAsync(done with { PendingEffects = [.. effects] }, effects, [], At);
+        var next = new RecordHistory("i1/h5", "c1", Line(5));
+        await Store.CompleteEffectsAsync(again with { PendingEffects = [next] }, [next], [], At);
+
+        foreach (var read in new Func<long, Task<HistoryPage>>[] { after => Store.ReadCustomerHistoryAsync("c1", after, 2), after => Store.ReadInstanceHistoryAsync("i1", after, 2) })
+        {
+            var entries = new List<HistoryEntry>();
+            long? cursor = 0;
+            while (cursor is { } after)
+            {
+                var page = await read(after);
+                page.Entries.Count.Should().BeLessThanOrEqualTo(2);
+                entries.AddRange(page.Entries);
+                cursor = page.Next;
+            }
+
+            entries.Should().Equal(Enumerable.Range(0, 6).Select(Line));
+        }
+    }
 }
