@@ -205,12 +205,12 @@ public sealed class CustomerQueues : IAsyncDisposable
     }
 
     /// <summary>Runs one request as its own step (<paramref name="failures"/>: tries already failed in a batch); false when the engine is stopping.</summary>
-    private async Task<bool> RunAsync(StepRequest request, CancellationToken cancellationToken, int failures = 0)
+    private async Task<bool> RunAsync(StepRequest request, CancellationToken cancellationToken, int failures = 0, Exception? lastFailure = null)
     {
         StepOutcome? outcome = null;
         try
         {
-            outcome = await _processor.ProcessAsync(request, failures, cancellationToken).ConfigureAwait(false);
+            outcome = await _processor.ProcessAsync(request, failures, lastFailure, cancellationToken).ConfigureAwait(false);
             request.Completion?.TrySetResult(outcome);
             return true;
         }
@@ -254,7 +254,7 @@ public sealed class CustomerQueues : IAsyncDisposable
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                if (await RunAsync(batch[i], cancellationToken, outcome.FailuresOf(i)).ConfigureAwait(false)) continue;
+                if (await RunAsync(batch[i], cancellationToken, outcome.FailuresOf(i), outcome.FailureOf(i)).ConfigureAwait(false)) continue;
                 for (var rest = i + 1; rest < batch.Count; rest++) Done(batch[rest], null);
                 return false;
             }

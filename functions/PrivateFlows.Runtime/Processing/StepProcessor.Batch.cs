@@ -69,8 +69,8 @@ public sealed partial class StepProcessor
                 var failed = requests[e.Index];
                 log.LogWarning(e.InnerException, "Input {InputId} for customer {CustomerId} failed (attempt {Attempt} of {MaxAttempts})",
                     failed.InputId, customerId, 1, options.Value.MaxAttempts);
-                // With one attempt allowed the single path still tries it once: an input is parked only by the single path.
-                return new BatchOutcome(null, options.Value.MaxAttempts > 1 ? e.Index : -1);
+                // The try counts: the single path parks it at once when that was its last attempt (MaxAttempts 1).
+                return new BatchOutcome(null, e.Index, e.InnerException);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

@@ -32,10 +32,11 @@ public sealed partial class StepProcessor(
     /// <summary>Replaceable for tests that need a decider that fails; the engine uses <see cref="CustomerDecider.Decide"/>.</summary>
     internal Func<CustomerState, DecisionInput, DecisionContext, Decision> Decide { get; set; } = CustomerDecider.Decide;
 
-    public Task<StepOutcome> ProcessAsync(StepRequest request, CancellationToken cancellationToken) => ProcessAsync(request, 0, cancellationToken);
+    public Task<StepOutcome> ProcessAsync(StepRequest request, CancellationToken cancellationToken) => ProcessAsync(request, 0, null, cancellationToken);
 
     /// <param name="failures">Tries of the input that already failed (in a batched step), counted towards <see cref="ProcessingOptions.MaxAttempts"/>.</param>
-    internal async Task<StepOutcome> ProcessAsync(StepRequest request, int failures, CancellationToken cancellationToken)
+    /// <param name="lastFailure">What the last of those tries threw: with no attempt left the input is parked with it, not tried again.</param>
+    internal async Task<StepOutcome> ProcessAsync(StepRequest request, int failures, Exception? lastFailure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.Value;
@@ -44,6 +45,11 @@ public sealed partial class StepProcessor(
         using var activity = RuntimeActivity.Source.StartActivity("step");
         activity?.SetTag("privateflows.customer_id", request.CustomerId);
         activity?.SetTag("privateflows.input", request.InputId);
+        if (lastFailure is not null && failures >= settings.MaxAttempts && request.Input is not null && !request.IsCommand && !request.RetriedByCaller)
+        {
+            return await ParkAfterAsync(request, lastFailure, failures, activity, started, cancellationToken).ConfigureAwait(false);
+        }
+
         while (true)
         {
             try
@@ -61,13 +67,18 @@ public sealed partial class StepProcessor(
                 failures++;
                 log.LogWarning(e, "Input {InputId} for customer {CustomerId} failed (attempt {Attempt} of {MaxAttempts})", request.InputId, request.CustomerId, failures, settings.MaxAttempts);
                 if (failures < settings.MaxAttempts) continue;
-                var reason = Reason(e);
-                await ParkAsync(request, reason, failures, cancellationToken).ConfigureAwait(false);
-                activity?.SetStatus(ActivityStatusCode.Error, reason);
-                metrics.StepDone(request, StepResult.Parked, Stopwatch.GetElapsedTime(started));
-                return new StepOutcome(StepResult.Parked, null, [], reason);
+                return await ParkAfterAsync(request, e, failures, activity, started, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    private async Task<StepOutcome> ParkAfterAsync(StepRequest request, Exception failure, int attempts, System.Diagnostics.Activity? activity, long started, CancellationToken cancellationToken)
+    {
+        var reason = Reason(failure);
+        await ParkAsync(request, reason, attempts, cancellationToken).ConfigureAwait(false);
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        metrics.StepDone(request, StepResult.Parked, Stopwatch.GetElapsedTime(started));
+        return new StepOutcome(StepResult.Parked, null, [], reason);
     }
 
     private async Task<StepOutcome> TryAsync(StepRequest request, CancellationToken cancellationToken)
@@ -106,7 +117,13 @@ public sealed partial class StepProcessor(
         CustomerDocument document, long expectedVersion, StepRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (request.Timer is { } timer) metrics.TimerLateness(now - timer.DueAt);
+        // Once per timer: a batch that falls back to single steps, or a conflict, decides it again.
+        if (request.Timer is { } timer && !request.LatenessRecorded)
+        {
+            metrics.TimerLateness(now - timer.DueAt);
+            request.LatenessRecorded = true;
+        }
+
         var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input!, cancellationToken).ConfigureAwait(false);
         var decision = Decide(document.State, request.Input!, context);
         var next = document.After(decision, request.InputId);

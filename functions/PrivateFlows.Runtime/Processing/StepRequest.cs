@@ -33,6 +33,9 @@ public sealed class StepRequest
 
     internal IStepWatcher? Watcher { get; init; }
 
+    /// <summary>The timer's lateness is recorded (at its first decision).</summary>
+    internal bool LatenessRecorded { get; set; }
+
     public static StepRequest ForEvent(CustomerEvent e) => new() { CustomerId = e.Subject, Input = new EventReceived(e), InputId = $"e:{e.Id}", EventId = e.Id };
 
     public static StepRequest ForTimer(DueTimer timer) => ForTimer(timer, null);
