@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Customers;
 
 namespace PrivateFlows.Runtime.Processing;
 
@@ -12,6 +14,7 @@ public sealed class CustomerQueues : IAsyncDisposable
 {
     private readonly Channel<StepRequest>[] _partitions;
     private readonly StepProcessor _processor;
+    private readonly IEventInbox _inbox;
     private readonly ILogger<CustomerQueues> _log;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
@@ -22,10 +25,11 @@ public sealed class CustomerQueues : IAsyncDisposable
     private long _roomAt = -1;
     private long _outstanding;
 
-    public CustomerQueues(StepProcessor processor, IOptions<ProcessingOptions> options, ILogger<CustomerQueues> log)
+    public CustomerQueues(StepProcessor processor, IEventInbox inbox, IOptions<ProcessingOptions> options, ILogger<CustomerQueues> log)
     {
         ArgumentNullException.ThrowIfNull(options);
         _processor = processor;
+        _inbox = inbox;
         _log = log;
         _partitions = new Channel<StepRequest>[options.Value.Workers];
         for (var i = 0; i < _partitions.Length; i++)
@@ -153,6 +157,7 @@ public sealed class CustomerQueues : IAsyncDisposable
                 while (waiting.Count < Lookahead && reader.TryRead(out var next)) waiting.Add(next);
                 if (waiting.Count == 0) continue;
                 TakeBatch(waiting, batch, _processor.MaxBatch);
+                if (!await ReadBodiesAsync(batch, cancellationToken).ConfigureAwait(false)) continue;
                 var running = batch.Count == 1
                     ? await RunAsync(batch[0], cancellationToken).ConfigureAwait(false)
                     : await RunBatchAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -202,6 +207,59 @@ public sealed class CustomerQueues : IAsyncDisposable
         }
 
         waiting.RemoveRange(kept, waiting.Count - kept);
+    }
+
+    /// <summary>
+    /// Replaces the batch's events queued by id with the events read back from the inbox, in one read, keeping their
+    /// places; false when none is left to run. An event whose body is gone (processed and past its retention, or
+    /// erased) has nothing left to do; one that cannot be read stays pending in the inbox for the next start.
+    /// </summary>
+    private async Task<bool> ReadBodiesAsync(List<StepRequest> batch, CancellationToken cancellationToken)
+    {
+        List<string>? ids = null;
+        foreach (var request in batch)
+        {
+            if (request.BodyInInbox) (ids ??= new List<string>(batch.Count)).Add(request.EventId!);
+        }
+
+        if (ids is null) return true;
+        IReadOnlyList<CustomerEvent> events = [];
+        try
+        {
+            events = await _inbox.ReadAcceptedEventsAsync(ids, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogError(e, "Reading {Count} queued events of customer {CustomerId} from the inbox failed; they stay pending until the next start", ids.Count, batch[0].CustomerId);
+        }
+
+        var kept = 0;
+        for (var i = 0; i < batch.Count; i++)
+        {
+            var request = batch[i];
+            if (!request.BodyInInbox)
+            {
+                batch[kept++] = request;
+                continue;
+            }
+
+            var read = Find(events, request.EventId!);
+            if (read is null) Done(request, null);
+            else batch[kept++] = StepRequest.ForEvent(read);
+        }
+
+        batch.RemoveRange(kept, batch.Count - kept);
+        return kept > 0;
+    }
+
+    private static CustomerEvent? Find(IReadOnlyList<CustomerEvent> events, string id)
+    {
+        foreach (var e in events)
+        {
+            if (e.Id == id) return e;
+        }
+
+        return null;
     }
 
     /// <summary>Runs one request as its own step (<paramref name="failures"/>: tries already failed in a batch); false when the engine is stopping.</summary>

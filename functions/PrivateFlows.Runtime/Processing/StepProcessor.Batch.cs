@@ -25,7 +25,7 @@ public sealed partial class StepProcessor
     public static bool CanBatch(StepRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Input is EventReceived or TimerFired && !request.IsCommand && !request.RetriedByCaller && request.Completion is null;
+        return (request.Input is EventReceived or TimerFired || request.BodyInInbox) && !request.IsCommand && !request.RetriedByCaller && request.Completion is null;
     }
 
     /// <summary>
@@ -120,6 +120,7 @@ public sealed partial class StepProcessor
         var index = StepWrite.Plan(read, read.Version, last.Document, [], [], last.Write!.At);
         var commit = last with { Write = last.Write with { StepIndex = index.StepIndex, Referral = index.Referral }, Previous = read, Earlier = [.. parts.Take(parts.Count - 1).Select(p => p.Commit)] };
         var committed = await commits.CommitStepAsync(commit, cancellationToken).ConfigureAwait(false);
+        metrics.StepCommitted(requests.Count);
         foreach (var (_, local) in parts)
         {
             if (local.Count > 0) dispatcher.Committed(local);

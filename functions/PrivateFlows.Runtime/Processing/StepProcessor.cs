@@ -103,6 +103,7 @@ public sealed partial class StepProcessor(
 
         var (commit, local, effects) = await DecideAsync(document, document.Version, request, cancellationToken).ConfigureAwait(false);
         var committed = await commits.CommitStepAsync(commit, cancellationToken).ConfigureAwait(false);
+        metrics.StepCommitted(1);
         dispatcher.Committed(local);
         if (!committed.PendingEffects.IsEmpty) committed = await dispatcher.DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
         return new StepOutcome(StepResult.Processed, committed, effects);

@@ -2,6 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateFlows.Runtime.Processing;
 using PrivateFlows.Runtime.Serialization;
@@ -118,6 +119,34 @@ public sealed class BatchedStepTests : IDisposable
         var document = await engine.CustomerAsync("c1");
         document.State.Profile.Orders.Count.Should().Be(11);
         document.Version.Should().Be(2, "the first order is a step, the ten queued behind it one more");
+        (await engine.Store.ReadPendingEventsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Events_accepted_beyond_MaxEventsInMemory_are_queued_by_id_and_read_back_from_the_inbox_as_one_step()
+    {
+        await using var engine = await EngineHarness.StartAsync(_folder.File("engine.db"), settings: new Dictionary<string, string?> { ["PrivateFlows:Processing:MaxEventsInMemory"] = "0" });
+        using var gate = Gate(engine);
+
+        await engine.SendAsync(Events.Order("c1", engine.Now, "o-0"));
+        await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await engine.SendAsync([.. Enumerable.Range(1, 10).Select(i => Events.Order("c1", engine.Now, $"o-{i}", 10m))]);
+        // What the step decides is the inbox's copy: the queue held the id only.
+        await using (var connection = new SqliteConnection($"Data Source={engine.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE events SET body = replace(body, '\"amount\":10', '\"amount\":1000') WHERE id = 'o-7'";
+            (await command.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        gate.Release();
+        await engine.SettleAsync();
+
+        var document = await engine.CustomerAsync("c1");
+        document.State.Profile.Orders.Count.Should().Be(11);
+        document.State.Profile.Orders.Total.Should().Be(99m + 9 * 10m + 1000m);
+        document.Version.Should().Be(2, "the first order is a step, the ten queued by id behind it one more");
         (await engine.Store.ReadPendingEventsAsync()).Should().BeEmpty();
     }
 
