@@ -140,14 +140,15 @@ public sealed class CustomerQueues : IAsyncDisposable
         return (int)(hash % (uint)_partitions.Length);
     }
 
-    /// <summary>Most requests a worker takes off its channel ahead of running them (where it looks for a customer's batch).</summary>
-    private const int Lookahead = 1024;
+    /// <summary>
+    /// Most requests a worker takes off its channel ahead of running them (where a customer's batch forms). Taking a
+    /// batch does not scan them, so this can be large; the requests are in memory either way.
+    /// </summary>
+    private const int Lookahead = 8192;
 
     private async Task WorkAsync(ChannelReader<StepRequest> reader, CancellationToken cancellationToken)
     {
-        // Requests taken off the channel and not run yet, in posting order: a batch takes a customer's later requests
-        // out of the middle, every other request keeps its place.
-        var waiting = new List<StepRequest>();
+        var waiting = new PartitionBacklog();
         var batch = new List<StepRequest>();
         try
         {
@@ -156,7 +157,7 @@ public sealed class CustomerQueues : IAsyncDisposable
                 if (waiting.Count == 0 && !await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) return;
                 while (waiting.Count < Lookahead && reader.TryRead(out var next)) waiting.Add(next);
                 if (waiting.Count == 0) continue;
-                TakeBatch(waiting, batch, _processor.MaxBatch);
+                waiting.TakeBatch(batch, _processor.MaxBatch);
                 if (!await ReadBodiesAsync(batch, cancellationToken).ConfigureAwait(false)) continue;
                 var running = batch.Count == 1
                     ? await RunAsync(batch[0], cancellationToken).ConfigureAwait(false)
@@ -168,45 +169,6 @@ public sealed class CustomerQueues : IAsyncDisposable
         {
             // stopping
         }
-    }
-
-    /// <summary>
-    /// Moves the head request into <paramref name="batch"/> with, when it can be batched, the same customer's later
-    /// requests up to <paramref name="max"/> — stopping at that customer's first request that cannot be batched, so a
-    /// customer's inputs are never reordered.
-    /// </summary>
-    private static void TakeBatch(List<StepRequest> waiting, List<StepRequest> batch, int max)
-    {
-        batch.Clear();
-        var head = waiting[0];
-        batch.Add(head);
-        if (max < 2 || !StepProcessor.CanBatch(head))
-        {
-            waiting.RemoveAt(0);
-            return;
-        }
-
-        var kept = 0;
-        var taking = true;
-        for (var i = 1; i < waiting.Count; i++)
-        {
-            var request = waiting[i];
-            if (taking && request.CustomerId == head.CustomerId)
-            {
-                if (StepProcessor.CanBatch(request))
-                {
-                    batch.Add(request);
-                    taking = batch.Count < max;
-                    continue;
-                }
-
-                taking = false;
-            }
-
-            waiting[kept++] = request;
-        }
-
-        waiting.RemoveRange(kept, waiting.Count - kept);
     }
 
     /// <summary>
