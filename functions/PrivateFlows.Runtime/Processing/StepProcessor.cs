@@ -125,8 +125,17 @@ public sealed partial class StepProcessor(
             request.LatenessRecorded = true;
         }
 
-        var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input!, cancellationToken).ConfigureAwait(false);
+        var context = catalog.ContextAt(now);
         var decision = Decide(document.State, request.Input!, context);
+        if (RewardsReferral(decision))
+        {
+            // Only a referral reward reads the referrer's facts (another customer's document and referrals), so they are
+            // read for the few decisions that reward one, which are decided again with them: the decider is pure, so
+            // every other decision is what it would have been with them.
+            var withReferrer = await referrers.AddAsync(context, document.State, request.Input!, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(withReferrer, context)) decision = Decide(document.State, request.Input!, withReferrer);
+        }
+
         var next = document.After(decision, request.InputId);
         // One write per step: the document and the rows of every effect that needs no I/O beyond the store, in one
         // transaction; only real sends wait in the outbox and are completed after their delivery.
@@ -134,6 +143,16 @@ public sealed partial class StepProcessor(
         next = next with { PendingEffects = document.PendingEffects.AddRange(outbox) };
         var write = StepWrite.Plan(document, expectedVersion, next, local, messages, clock.GetUtcNow());
         return (new StepCommit(next, expectedVersion, request.EventId, request.Timer?.TimerId) { Write = write }, local, decision.Effects);
+    }
+
+    private static bool RewardsReferral(Decision decision)
+    {
+        foreach (var effect in decision.Effects)
+        {
+            if (effect is RewardReferral) return true;
+        }
+
+        return false;
     }
 
     private Task ParkAsync(StepRequest request, string reason, int attempts, CancellationToken cancellationToken)
