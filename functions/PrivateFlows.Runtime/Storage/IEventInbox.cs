@@ -12,6 +12,12 @@ public interface IEventInbox
     Task<IReadOnlyList<CustomerEvent>> ReadPendingEventsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// The id and customer of each accepted event not processed yet, oldest first: recovery queues them by id, so a
+    /// large backlog left by a crash is not all in memory at once.
+    /// </summary>
+    Task<IReadOnlyList<PendingEvent>> ReadPendingEventIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// The accepted events among <paramref name="eventIds"/> whose body is still kept, in any order (a step reads the
     /// bodies of the events it was queued by id only).
     /// </summary>
