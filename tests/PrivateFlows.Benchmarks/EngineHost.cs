@@ -21,6 +21,9 @@ public sealed class EngineHost : IAsyncDisposable
     private readonly IHost _host;
     private readonly MeterListener _listener = new();
     private readonly object _latenessGate = new();
+    private long _steps;
+    private long _stepInputs;
+    private long _maxStepInputs;
 
     private EngineHost(IHost host, string databasePath, OffsetClock clock)
     {
@@ -29,8 +32,14 @@ public sealed class EngineHost : IAsyncDisposable
         Clock = clock;
         _listener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == RuntimeMetrics.MeterName && instrument.Name == "privateflows.timer.lateness") listener.EnableMeasurementEvents(instrument);
+            if (instrument.Meter.Name == RuntimeMetrics.MeterName && instrument.Name is "privateflows.timer.lateness" or "privateflows.step.inputs") listener.EnableMeasurementEvents(instrument);
         };
+        _listener.SetMeasurementEventCallback<int>((_, inputs, _, _) =>
+        {
+            Interlocked.Increment(ref _steps);
+            Interlocked.Add(ref _stepInputs, inputs);
+            InterlockedMax(ref _maxStepInputs, inputs);
+        });
         _listener.SetMeasurementEventCallback<double>((_, ms, _, _) =>
         {
             if (!RecordLateness) return;
@@ -143,12 +152,23 @@ public sealed class EngineHost : IAsyncDisposable
         return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
+    private static void InterlockedMax(ref long target, long value)
+    {
+        var current = Interlocked.Read(ref target);
+        while (value > current)
+        {
+            var seen = Interlocked.CompareExchange(ref target, value, current);
+            if (seen == current) return;
+            current = seen;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         // The single writer is the engine's bottleneck: how busy it was over this engine's life (to stderr, per run).
         var load = Services.GetRequiredService<SqliteJourneyStore>().WriterLoad;
         await Console.Error.WriteLineAsync($"  writer ({Path.GetFileName(DatabasePath)}): busy {load.Busy.TotalMilliseconds:F0} ms, thread CPU {load.Cpu.TotalMilliseconds:F0} ms, " +
-            $"{load.Transactions:N0} transactions, {load.Writes:N0} writes").ConfigureAwait(false);
+            $"{load.Transactions:N0} transactions, {load.Writes:N0} writes; {_steps:N0} step commits, inputs per step mean {_stepInputs / (double)Math.Max(1, _steps):F2}, max {_maxStepInputs}").ConfigureAwait(false);
         _listener.Dispose();
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await _host.StopAsync(stop.Token).ConfigureAwait(false);

@@ -1,6 +1,8 @@
 using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using PrivateFlows.Runtime.Storage;
+using PrivateFlows.Workflows.Customers;
 
 namespace PrivateFlows.Runtime.Processing;
 
@@ -12,6 +14,7 @@ public sealed class CustomerQueues : IAsyncDisposable
 {
     private readonly Channel<StepRequest>[] _partitions;
     private readonly StepProcessor _processor;
+    private readonly IEventInbox _inbox;
     private readonly ILogger<CustomerQueues> _log;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
@@ -22,10 +25,11 @@ public sealed class CustomerQueues : IAsyncDisposable
     private long _roomAt = -1;
     private long _outstanding;
 
-    public CustomerQueues(StepProcessor processor, IOptions<ProcessingOptions> options, ILogger<CustomerQueues> log)
+    public CustomerQueues(StepProcessor processor, IEventInbox inbox, IOptions<ProcessingOptions> options, ILogger<CustomerQueues> log)
     {
         ArgumentNullException.ThrowIfNull(options);
         _processor = processor;
+        _inbox = inbox;
         _log = log;
         _partitions = new Channel<StepRequest>[options.Value.Workers];
         for (var i = 0; i < _partitions.Length; i++)
@@ -136,14 +140,15 @@ public sealed class CustomerQueues : IAsyncDisposable
         return (int)(hash % (uint)_partitions.Length);
     }
 
-    /// <summary>Most requests a worker takes off its channel ahead of running them (where it looks for a customer's batch).</summary>
-    private const int Lookahead = 1024;
+    /// <summary>
+    /// Most requests a worker takes off its channel ahead of running them (where a customer's batch forms). Taking a
+    /// batch does not scan them, so this can be large; the requests are in memory either way.
+    /// </summary>
+    private const int Lookahead = 8192;
 
     private async Task WorkAsync(ChannelReader<StepRequest> reader, CancellationToken cancellationToken)
     {
-        // Requests taken off the channel and not run yet, in posting order: a batch takes a customer's later requests
-        // out of the middle, every other request keeps its place.
-        var waiting = new List<StepRequest>();
+        var waiting = new PartitionBacklog();
         var batch = new List<StepRequest>();
         try
         {
@@ -152,7 +157,8 @@ public sealed class CustomerQueues : IAsyncDisposable
                 if (waiting.Count == 0 && !await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) return;
                 while (waiting.Count < Lookahead && reader.TryRead(out var next)) waiting.Add(next);
                 if (waiting.Count == 0) continue;
-                TakeBatch(waiting, batch, _processor.MaxBatch);
+                waiting.TakeBatch(batch, _processor.MaxBatch);
+                if (!await ReadBodiesAsync(batch, cancellationToken).ConfigureAwait(false)) continue;
                 var running = batch.Count == 1
                     ? await RunAsync(batch[0], cancellationToken).ConfigureAwait(false)
                     : await RunBatchAsync(batch, cancellationToken).ConfigureAwait(false);
@@ -166,51 +172,65 @@ public sealed class CustomerQueues : IAsyncDisposable
     }
 
     /// <summary>
-    /// Moves the head request into <paramref name="batch"/> with, when it can be batched, the same customer's later
-    /// requests up to <paramref name="max"/> — stopping at that customer's first request that cannot be batched, so a
-    /// customer's inputs are never reordered.
+    /// Replaces the batch's events queued by id with the events read back from the inbox, in one read, keeping their
+    /// places; false when none is left to run. An event whose body is gone (processed and past its retention, or
+    /// erased) has nothing left to do; one that cannot be read stays pending in the inbox for the next start.
     /// </summary>
-    private static void TakeBatch(List<StepRequest> waiting, List<StepRequest> batch, int max)
+    private async Task<bool> ReadBodiesAsync(List<StepRequest> batch, CancellationToken cancellationToken)
     {
-        batch.Clear();
-        var head = waiting[0];
-        batch.Add(head);
-        if (max < 2 || !StepProcessor.CanBatch(head))
+        List<string>? ids = null;
+        foreach (var request in batch)
         {
-            waiting.RemoveAt(0);
-            return;
+            if (request.BodyInInbox) (ids ??= new List<string>(batch.Count)).Add(request.EventId!);
+        }
+
+        if (ids is null) return true;
+        IReadOnlyList<CustomerEvent> events = [];
+        try
+        {
+            events = await _inbox.ReadAcceptedEventsAsync(ids, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            _log.LogError(e, "Reading {Count} queued events of customer {CustomerId} from the inbox failed; they stay pending until the next start", ids.Count, batch[0].CustomerId);
         }
 
         var kept = 0;
-        var taking = true;
-        for (var i = 1; i < waiting.Count; i++)
+        for (var i = 0; i < batch.Count; i++)
         {
-            var request = waiting[i];
-            if (taking && request.CustomerId == head.CustomerId)
+            var request = batch[i];
+            if (!request.BodyInInbox)
             {
-                if (StepProcessor.CanBatch(request))
-                {
-                    batch.Add(request);
-                    taking = batch.Count < max;
-                    continue;
-                }
-
-                taking = false;
+                batch[kept++] = request;
+                continue;
             }
 
-            waiting[kept++] = request;
+            var read = Find(events, request.EventId!);
+            if (read is null) Done(request, null);
+            else batch[kept++] = StepRequest.ForEvent(read);
         }
 
-        waiting.RemoveRange(kept, waiting.Count - kept);
+        batch.RemoveRange(kept, batch.Count - kept);
+        return kept > 0;
+    }
+
+    private static CustomerEvent? Find(IReadOnlyList<CustomerEvent> events, string id)
+    {
+        foreach (var e in events)
+        {
+            if (e.Id == id) return e;
+        }
+
+        return null;
     }
 
     /// <summary>Runs one request as its own step (<paramref name="failures"/>: tries already failed in a batch); false when the engine is stopping.</summary>
-    private async Task<bool> RunAsync(StepRequest request, CancellationToken cancellationToken, int failures = 0)
+    private async Task<bool> RunAsync(StepRequest request, CancellationToken cancellationToken, int failures = 0, Exception? lastFailure = null)
     {
         StepOutcome? outcome = null;
         try
         {
-            outcome = await _processor.ProcessAsync(request, failures, cancellationToken).ConfigureAwait(false);
+            outcome = await _processor.ProcessAsync(request, failures, lastFailure, cancellationToken).ConfigureAwait(false);
             request.Completion?.TrySetResult(outcome);
             return true;
         }
@@ -254,7 +274,7 @@ public sealed class CustomerQueues : IAsyncDisposable
         {
             for (var i = 0; i < batch.Count; i++)
             {
-                if (await RunAsync(batch[i], cancellationToken, outcome.FailuresOf(i)).ConfigureAwait(false)) continue;
+                if (await RunAsync(batch[i], cancellationToken, outcome.FailuresOf(i), outcome.FailureOf(i)).ConfigureAwait(false)) continue;
                 for (var rest = i + 1; rest < batch.Count; rest++) Done(batch[rest], null);
                 return false;
             }

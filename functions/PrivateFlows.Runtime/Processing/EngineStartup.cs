@@ -18,8 +18,9 @@ public sealed class EngineStartup(JourneyPublisher publisher, CustomerQueues que
         await publisher.StartAsync(cancellationToken).ConfigureAwait(false);
         queues.Start();
         var outboxes = await customers.ReadCustomersWithPendingEffectsAsync(cancellationToken).ConfigureAwait(false);
-        var events = await inbox.ReadPendingEventsAsync(cancellationToken).ConfigureAwait(false);
-        await PostWithinBacklogAsync([.. outboxes.Select(StepRequest.Flush), .. events.Select(StepRequest.ForEvent)], cancellationToken).ConfigureAwait(false);
+        // By id: the worker reads the bodies of a customer's events when it runs them.
+        var events = await inbox.ReadPendingEventIdsAsync(cancellationToken).ConfigureAwait(false);
+        await PostWithinBacklogAsync([.. outboxes.Select(StepRequest.Flush), .. events.Select(e => StepRequest.ForStoredEvent(e.CustomerId, e.EventId))], cancellationToken).ConfigureAwait(false);
         queues.MarkReady();
         if (outboxes.Count + events.Count > 0)
         {

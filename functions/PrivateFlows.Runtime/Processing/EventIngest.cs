@@ -6,7 +6,8 @@ using PrivateFlows.Workflows.Customers;
 namespace PrivateFlows.Runtime.Processing;
 
 /// <summary>
-/// Accepted events: durable in the inbox before the caller hears "accepted", then queued for their customer. When the
+/// Accepted events: durable in the inbox before the caller hears "accepted", then queued for their customer (by id only
+/// when the backlog is deeper than <see cref="ProcessingOptions.MaxEventsInMemory"/>). When the
 /// in-memory backlog is full (<see cref="ProcessingOptions.MaxBacklog"/>) new events are refused before they are stored
 /// (<see cref="EngineBusyException"/>), so memory stays bounded and the producer sends them again later.
 /// </summary>
@@ -29,13 +30,15 @@ public sealed class EventIngest(IEventInbox store, CustomerQueues queues, TimePr
             var accepted = new List<string>();
             var duplicates = new List<string>();
             var listed = new HashSet<string>(StringComparer.Ordinal);
+            // A deep backlog keeps only ids in memory: the bodies are in the inbox already.
+            var byId = queues.Outstanding > settings.MaxEventsInMemory;
             foreach (var e in events)
             {
                 // The first of a repeated id is the one stored: its id is accepted, and a repeat later in the batch adds nothing.
                 if (fresh.Remove(e.Id))
                 {
                     unused--;
-                    queues.PostReserved(StepRequest.ForEvent(e));
+                    queues.PostReserved(byId ? StepRequest.ForStoredEvent(e.Subject, e.Id) : StepRequest.ForEvent(e));
                     accepted.Add(e.Id);
                     listed.Add(e.Id);
                 }

@@ -36,10 +36,19 @@ public sealed class ProcessingOptions
 
     /// <summary>
     /// Most inputs queued in memory or being processed before new events are refused (HTTP 429 with <c>Retry-After</c>),
-    /// so memory stays bounded under overload. A batch is taken whole when the backlog is empty.
+    /// so memory stays bounded under overload. A batch is taken whole when the backlog is empty. A large backlog is what
+    /// lets a customer's inputs meet in one batched step; beyond <see cref="MaxEventsInMemory"/> it costs a few hundred
+    /// bytes per event.
     /// </summary>
     [Range(1, 10_000_000)]
-    public int MaxBacklog { get; set; } = 20_000;
+    public int MaxBacklog { get; set; } = 100_000;
+
+    /// <summary>
+    /// Most queued events held in memory whole; an event accepted while the backlog is larger is queued by its id and
+    /// its body read back from the inbox by the step that processes it (one read per batched step).
+    /// </summary>
+    [Range(0, 10_000_000)]
+    public int MaxEventsInMemory { get; set; } = 20_000;
 
     /// <summary>What a refused producer is told to wait before sending again (<c>Retry-After</c>, whole seconds).</summary>
     public TimeSpan BusyRetryAfter { get; set; } = TimeSpan.FromSeconds(2);

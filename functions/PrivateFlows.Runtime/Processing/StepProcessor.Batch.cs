@@ -25,7 +25,7 @@ public sealed partial class StepProcessor
     public static bool CanBatch(StepRequest request)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return request.Input is EventReceived or TimerFired && !request.IsCommand && !request.RetriedByCaller && request.Completion is null;
+        return (request.Input is EventReceived or TimerFired || request.BodyInInbox) && !request.IsCommand && !request.RetriedByCaller && request.Completion is null;
     }
 
     /// <summary>
@@ -69,8 +69,8 @@ public sealed partial class StepProcessor
                 var failed = requests[e.Index];
                 log.LogWarning(e.InnerException, "Input {InputId} for customer {CustomerId} failed (attempt {Attempt} of {MaxAttempts})",
                     failed.InputId, customerId, 1, options.Value.MaxAttempts);
-                // With one attempt allowed the single path still tries it once: an input is parked only by the single path.
-                return new BatchOutcome(null, options.Value.MaxAttempts > 1 ? e.Index : -1);
+                // The try counts: the single path parks it at once when that was its last attempt (MaxAttempts 1).
+                return new BatchOutcome(null, e.Index, e.InnerException);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {
@@ -120,6 +120,7 @@ public sealed partial class StepProcessor
         var index = StepWrite.Plan(read, read.Version, last.Document, [], [], last.Write!.At);
         var commit = last with { Write = last.Write with { StepIndex = index.StepIndex, Referral = index.Referral }, Previous = read, Earlier = [.. parts.Take(parts.Count - 1).Select(p => p.Commit)] };
         var committed = await commits.CommitStepAsync(commit, cancellationToken).ConfigureAwait(false);
+        metrics.StepCommitted(requests.Count);
         foreach (var (_, local) in parts)
         {
             if (local.Count > 0) dispatcher.Committed(local);

@@ -32,10 +32,11 @@ public sealed partial class StepProcessor(
     /// <summary>Replaceable for tests that need a decider that fails; the engine uses <see cref="CustomerDecider.Decide"/>.</summary>
     internal Func<CustomerState, DecisionInput, DecisionContext, Decision> Decide { get; set; } = CustomerDecider.Decide;
 
-    public Task<StepOutcome> ProcessAsync(StepRequest request, CancellationToken cancellationToken) => ProcessAsync(request, 0, cancellationToken);
+    public Task<StepOutcome> ProcessAsync(StepRequest request, CancellationToken cancellationToken) => ProcessAsync(request, 0, null, cancellationToken);
 
     /// <param name="failures">Tries of the input that already failed (in a batched step), counted towards <see cref="ProcessingOptions.MaxAttempts"/>.</param>
-    internal async Task<StepOutcome> ProcessAsync(StepRequest request, int failures, CancellationToken cancellationToken)
+    /// <param name="lastFailure">What the last of those tries threw: with no attempt left the input is parked with it, not tried again.</param>
+    internal async Task<StepOutcome> ProcessAsync(StepRequest request, int failures, Exception? lastFailure, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var settings = options.Value;
@@ -44,6 +45,11 @@ public sealed partial class StepProcessor(
         using var activity = RuntimeActivity.Source.StartActivity("step");
         activity?.SetTag("privateflows.customer_id", request.CustomerId);
         activity?.SetTag("privateflows.input", request.InputId);
+        if (lastFailure is not null && failures >= settings.MaxAttempts && request.Input is not null && !request.IsCommand && !request.RetriedByCaller)
+        {
+            return await ParkAfterAsync(request, lastFailure, failures, activity, started, cancellationToken).ConfigureAwait(false);
+        }
+
         while (true)
         {
             try
@@ -61,13 +67,18 @@ public sealed partial class StepProcessor(
                 failures++;
                 log.LogWarning(e, "Input {InputId} for customer {CustomerId} failed (attempt {Attempt} of {MaxAttempts})", request.InputId, request.CustomerId, failures, settings.MaxAttempts);
                 if (failures < settings.MaxAttempts) continue;
-                var reason = Reason(e);
-                await ParkAsync(request, reason, failures, cancellationToken).ConfigureAwait(false);
-                activity?.SetStatus(ActivityStatusCode.Error, reason);
-                metrics.StepDone(request, StepResult.Parked, Stopwatch.GetElapsedTime(started));
-                return new StepOutcome(StepResult.Parked, null, [], reason);
+                return await ParkAfterAsync(request, e, failures, activity, started, cancellationToken).ConfigureAwait(false);
             }
         }
+    }
+
+    private async Task<StepOutcome> ParkAfterAsync(StepRequest request, Exception failure, int attempts, System.Diagnostics.Activity? activity, long started, CancellationToken cancellationToken)
+    {
+        var reason = Reason(failure);
+        await ParkAsync(request, reason, attempts, cancellationToken).ConfigureAwait(false);
+        activity?.SetStatus(ActivityStatusCode.Error, reason);
+        metrics.StepDone(request, StepResult.Parked, Stopwatch.GetElapsedTime(started));
+        return new StepOutcome(StepResult.Parked, null, [], reason);
     }
 
     private async Task<StepOutcome> TryAsync(StepRequest request, CancellationToken cancellationToken)
@@ -92,6 +103,7 @@ public sealed partial class StepProcessor(
 
         var (commit, local, effects) = await DecideAsync(document, document.Version, request, cancellationToken).ConfigureAwait(false);
         var committed = await commits.CommitStepAsync(commit, cancellationToken).ConfigureAwait(false);
+        metrics.StepCommitted(1);
         dispatcher.Committed(local);
         if (!committed.PendingEffects.IsEmpty) committed = await dispatcher.DispatchAsync(committed, cancellationToken).ConfigureAwait(false);
         return new StepOutcome(StepResult.Processed, committed, effects);
@@ -106,9 +118,24 @@ public sealed partial class StepProcessor(
         CustomerDocument document, long expectedVersion, StepRequest request, CancellationToken cancellationToken)
     {
         var now = clock.GetUtcNow();
-        if (request.Timer is { } timer) metrics.TimerLateness(now - timer.DueAt);
-        var context = await referrers.AddAsync(catalog.ContextAt(now), document.State, request.Input!, cancellationToken).ConfigureAwait(false);
+        // Once per timer: a batch that falls back to single steps, or a conflict, decides it again.
+        if (request.Timer is { } timer && !request.LatenessRecorded)
+        {
+            metrics.TimerLateness(now - timer.DueAt);
+            request.LatenessRecorded = true;
+        }
+
+        var context = catalog.ContextAt(now);
         var decision = Decide(document.State, request.Input!, context);
+        if (RewardsReferral(decision))
+        {
+            // Only a referral reward reads the referrer's facts (another customer's document and referrals), so they are
+            // read for the few decisions that reward one, which are decided again with them: the decider is pure, so
+            // every other decision is what it would have been with them.
+            var withReferrer = await referrers.AddAsync(context, document.State, request.Input!, cancellationToken).ConfigureAwait(false);
+            if (!ReferenceEquals(withReferrer, context)) decision = Decide(document.State, request.Input!, withReferrer);
+        }
+
         var next = document.After(decision, request.InputId);
         // One write per step: the document and the rows of every effect that needs no I/O beyond the store, in one
         // transaction; only real sends wait in the outbox and are completed after their delivery.
@@ -116,6 +143,16 @@ public sealed partial class StepProcessor(
         next = next with { PendingEffects = document.PendingEffects.AddRange(outbox) };
         var write = StepWrite.Plan(document, expectedVersion, next, local, messages, clock.GetUtcNow());
         return (new StepCommit(next, expectedVersion, request.EventId, request.Timer?.TimerId) { Write = write }, local, decision.Effects);
+    }
+
+    private static bool RewardsReferral(Decision decision)
+    {
+        foreach (var effect in decision.Effects)
+        {
+            if (effect is RewardReferral) return true;
+        }
+
+        return false;
     }
 
     private Task ParkAsync(StepRequest request, string reason, int attempts, CancellationToken cancellationToken)

@@ -33,6 +33,17 @@ public sealed class StepRequest
 
     internal IStepWatcher? Watcher { get; init; }
 
+    /// <summary>The timer's lateness is recorded (at its first decision).</summary>
+    internal bool LatenessRecorded { get; set; }
+
+    /// <summary>
+    /// An accepted event queued by its id only: its body stays in the inbox until the worker about to process it reads
+    /// it back (<see cref="CustomerQueues"/>), so a large backlog costs little memory.
+    /// </summary>
+    internal bool BodyInInbox { get; private init; }
+
+    internal static StepRequest ForStoredEvent(string customerId, string eventId) => new() { CustomerId = customerId, InputId = $"e:{eventId}", EventId = eventId, BodyInInbox = true };
+
     public static StepRequest ForEvent(CustomerEvent e) => new() { CustomerId = e.Subject, Input = new EventReceived(e), InputId = $"e:{e.Id}", EventId = e.Id };
 
     public static StepRequest ForTimer(DueTimer timer) => ForTimer(timer, null);

@@ -11,6 +11,18 @@ public interface IEventInbox
     /// <summary>Accepted events not processed yet, oldest first (for recovery at start-up).</summary>
     Task<IReadOnlyList<CustomerEvent>> ReadPendingEventsAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The id and customer of each accepted event not processed yet, oldest first: recovery queues them by id, so a
+    /// large backlog left by a crash is not all in memory at once.
+    /// </summary>
+    Task<IReadOnlyList<PendingEvent>> ReadPendingEventIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The accepted events among <paramref name="eventIds"/> whose body is still kept, in any order (a step reads the
+    /// bodies of the events it was queued by id only).
+    /// </summary>
+    Task<IReadOnlyList<CustomerEvent>> ReadAcceptedEventsAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default);
+
     Task<IReadOnlyList<TimelineEvent>> ReadEventsAsync(string customerId, long after, int limit, CancellationToken cancellationToken = default);
 
     Task<EventStatus?> ReadEventStatusAsync(string eventId, CancellationToken cancellationToken = default);

@@ -13,6 +13,7 @@ public sealed class RuntimeMetrics
     private readonly Counter<long> _processed;
     private readonly Histogram<double> _stepDuration;
     private readonly Histogram<double> _timerLateness;
+    private readonly Histogram<int> _stepInputs;
     private readonly Counter<long> _sends;
     private readonly Counter<long> _conflicts;
     private readonly Counter<long> _accepted;
@@ -24,6 +25,7 @@ public sealed class RuntimeMetrics
         _processed = meter.CreateCounter<long>("privateflows.inputs.processed", "{input}", "Inputs (events, timers, commands) processed, by kind and result");
         _stepDuration = meter.CreateHistogram<double>("privateflows.step.duration", "ms", "Time from picking an input to its effects being dispatched");
         _timerLateness = meter.CreateHistogram<double>("privateflows.timer.lateness", "ms", "How long after its due time a timer was decided");
+        _stepInputs = meter.CreateHistogram<int>("privateflows.step.inputs", "{input}", "Inputs decided and committed in one step (more than 1 when a customer's queued inputs were batched)");
         _sends = meter.CreateCounter<long>("privateflows.sends", "{message}", "Messages by channel, adapter and outcome");
         _conflicts = meter.CreateCounter<long>("privateflows.commit.conflicts", "{conflict}", "ETag conflicts on customer documents (each retried)");
         _accepted = meter.CreateCounter<long>("privateflows.events.accepted", "{event}", "Events accepted into the inbox (duplicates excluded)");
@@ -44,6 +46,9 @@ public sealed class RuntimeMetrics
         _processed.Add(1, tags);
         _stepDuration.Record(duration.TotalMilliseconds, tags);
     }
+
+    /// <summary>A step committed <paramref name="inputs"/> inputs at once.</summary>
+    public void StepCommitted(int inputs) => _stepInputs.Record(inputs);
 
     public void TimerLateness(TimeSpan lateness) => _timerLateness.Record(Math.Max(0, lateness.TotalMilliseconds));
 

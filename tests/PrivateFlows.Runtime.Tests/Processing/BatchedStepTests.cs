@@ -1,6 +1,9 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using PrivateFlows.Runtime.Processing;
 using PrivateFlows.Runtime.Serialization;
 using PrivateFlows.Runtime.Storage;
@@ -120,6 +123,34 @@ public sealed class BatchedStepTests : IDisposable
     }
 
     [Fact]
+    public async Task Events_accepted_beyond_MaxEventsInMemory_are_queued_by_id_and_read_back_from_the_inbox_as_one_step()
+    {
+        await using var engine = await EngineHarness.StartAsync(_folder.File("engine.db"), settings: new Dictionary<string, string?> { ["PrivateFlows:Processing:MaxEventsInMemory"] = "0" });
+        using var gate = Gate(engine);
+
+        await engine.SendAsync(Events.Order("c1", engine.Now, "o-0"));
+        await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await engine.SendAsync([.. Enumerable.Range(1, 10).Select(i => Events.Order("c1", engine.Now, $"o-{i}", 10m))]);
+        // What the step decides is the inbox's copy: the queue held the id only.
+        await using (var connection = new SqliteConnection($"Data Source={engine.DatabasePath}"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+            command.CommandText = "UPDATE events SET body = replace(body, '\"amount\":10', '\"amount\":1000') WHERE id = 'o-7'";
+            (await command.ExecuteNonQueryAsync()).Should().Be(1);
+        }
+
+        gate.Release();
+        await engine.SettleAsync();
+
+        var document = await engine.CustomerAsync("c1");
+        document.State.Profile.Orders.Count.Should().Be(11);
+        document.State.Profile.Orders.Total.Should().Be(99m + 9 * 10m + 1000m);
+        document.Version.Should().Be(2, "the first order is a step, the ten queued by id behind it one more");
+        (await engine.Store.ReadPendingEventsAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task With_MaxBatch_1_every_input_is_its_own_step()
     {
         await using var engine = await EngineHarness.StartAsync(_folder.File("engine.db"), settings: new Dictionary<string, string?> { ["PrivateFlows:Processing:MaxBatch"] = "1" });
@@ -156,6 +187,57 @@ public sealed class BatchedStepTests : IDisposable
         document.State.Profile.Orders.Count.Should().Be(5);
         document.ProcessedInputs.Should().Contain(["e:o-1", "e:o-2", "e:o-3", "e:o-4"]).And.NotContain("e:bad-1");
         foreach (var id in new[] { "o-1", "o-2", "o-3", "o-4" }) (await engine.Store.ReadEventStatusAsync(id)).Should().Be(EventStatus.Done);
+    }
+
+    [Fact]
+    public async Task A_poison_input_in_a_batch_with_MaxAttempts_1_is_tried_once()
+    {
+        await using var engine = await EngineHarness.StartAsync(_folder.File("engine.db"), settings: new Dictionary<string, string?> { ["PrivateFlows:Processing:MaxAttempts"] = "1" });
+        using var gate = Gate(engine, "boom.test");
+
+        await engine.SendAsync(Events.Order("c1", engine.Now, "o-0"));
+        await gate.Entered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await engine.SendAsync(Events.Order("c1", engine.Now, "o-1"), Events.Other("c1", engine.Now, "bad-1", "boom.test"), Events.Order("c1", engine.Now, "o-2"));
+        gate.Release();
+        await engine.SettleAsync();
+
+        var poison = (await engine.Store.ReadPoisonAsync(10)).Should().ContainSingle().Subject;
+        poison.InputId.Should().Be("bad-1");
+        poison.Attempts.Should().Be(1);
+        poison.Reason.Should().Contain("the decider exploded");
+        gate.Failures.Should().Be(1, "the try in the batch was its only attempt");
+        (await engine.CustomerAsync("c1")).State.Profile.Orders.Count.Should().Be(3);
+    }
+
+    [Fact]
+    public async Task A_timer_of_a_batch_that_falls_back_to_single_steps_records_its_lateness_once()
+    {
+        await using var engine = await EngineHarness.StartAsync(_folder.File("engine.db"));
+        await engine.DeliverAsync(Events.Registered("c1", engine.Now));
+        var timer = (await engine.Store.ReadTimersAsync("c1")).OrderBy(t => t.DueAt).First();
+        var bad = Events.Other("c1", engine.Now, "bad-1", "boom.test");
+        await engine.Store.AcceptEventsAsync([bad], engine.Now);
+        engine.Processor.Decide = (state, input, context) =>
+            input is EventReceived { Event.Type: "boom.test" } ? throw new InvalidOperationException("the decider exploded") : CustomerDecider.Decide(state, input, context);
+        var factory = engine.Services.GetRequiredService<IMeterFactory>();
+        var lateness = new List<double>();
+        using var listener = new MeterListener();
+        listener.InstrumentPublished = (instrument, l) =>
+        {
+            if (ReferenceEquals(instrument.Meter.Scope, factory) && instrument.Name == "privateflows.timer.lateness") l.EnableMeasurementEvents(instrument);
+        };
+        listener.SetMeasurementEventCallback<double>((_, value, _, _) =>
+        {
+            lock (lateness) lateness.Add(value);
+        });
+        listener.Start();
+        var fired = StepRequest.ForTimer(timer);
+
+        var outcome = await engine.Processor.ProcessBatchAsync([fired, StepRequest.ForEvent(bad)], CancellationToken.None);
+        outcome.Outcomes.Should().BeNull("the batch's second input threw");
+        (await engine.Processor.ProcessAsync(fired, CancellationToken.None)).Result.Should().Be(StepResult.Processed);
+
+        lateness.Should().HaveCount(1, "the timer was decided twice but fired once");
     }
 
     [Fact]

@@ -32,4 +32,28 @@ public sealed class ReferralTests : IDisposable
         held.Detail.Should().Contain("phone");
         (await engine.Store.ReadReferralsAsync("referrer", engine.Now.AddDays(-30))).Select(r => r.RefereeId).Should().BeEquivalentTo(["honest", "sneaky"]);
     }
+
+    [Fact]
+    public async Task A_referred_customers_step_that_rewards_no_referral_does_not_read_the_referrers_facts()
+    {
+        await using var engine = await EngineHarness.StartAsync(_folder.File("referrals.db"));
+        await engine.DeliverAsync(Events.Registered("referrer", engine.Now, phone: "+8613900000001"));
+        await engine.DeliverAsync(Events.Registered("honest", engine.Now, id: "reg-honest", phone: "+8613900000002"));
+        await engine.DeliverAsync(Events.ReferralAccepted("honest", "referrer", engine.Now));
+        await engine.AdvanceToAsync(engine.Now.AddHours(2));
+        var seen = new List<(string Input, int Referrers)>();
+        engine.Processor.Decide = (state, input, context) =>
+        {
+            lock (seen) seen.Add((input is EventReceived e ? e.Event.Id : input.GetType().Name, context.Referrers.Count));
+            return CustomerDecider.Decide(state, input, context);
+        };
+
+        await engine.DeliverAsync(Events.Other("honest", engine.Now, "open-1", "app.opened"));
+        await engine.DeliverAsync(Events.Order("honest", engine.Now, "o-honest", 89m));
+        await engine.AdvanceToAsync(engine.Now.AddDays(8));
+
+        seen.Where(s => s.Input == "open-1").Should().Equal([("open-1", 0)], "nothing in that step rewards the referral");
+        seen.Should().Contain(s => s.Referrers == 1, "the reward was decided with the referrer's facts");
+        (await engine.Store.ReadPointsAsync("referrer")).Should().ContainSingle(e => e.Status == PointsStatus.Credited && e.Points == 500);
+    }
 }

@@ -16,6 +16,31 @@ public class TemplateSandboxTests
     private static Func<string> Rendering(string template) => () => TemplateSandbox.Render(template, Model(), "promo.zh-CN.sbn");
 
     [Fact]
+    public void Render_Repeated_ReusesTheThreadsContextInsteadOfBuildingOne()
+    {
+        var model = Model();
+        TemplateSandbox.Render("{{ customer.name }} {{ 1 + 2 }}", model, "warm.sbn");
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++) TemplateSandbox.Render("{{ customer.name }} {{ 1 + 2 }}", model, "warm.sbn");
+        var perRender = (GC.GetAllocatedBytesForCurrentThread() - before) / 100;
+
+        // A fresh Scriban context with its stacks and caches is several KB; the render itself a few hundred bytes.
+        perRender.Should().BeLessThan(2_000);
+    }
+
+    [Fact]
+    public void Render_AfterAFailureAStrictEvaluationAndAnAssignment_StartsClean()
+    {
+        Rendering("{{ while true }}x{{ end }}").Should().Throw<TemplateException>();
+        var strict = () => TemplateSandbox.Evaluate("nobody_set_this", Model(), strict: true);
+        strict.Should().Throw<TemplateException>();
+        TemplateSandbox.Render("{{ leaked = 'yes' }}{{ leaked }}", Model()).Should().Be("yes");
+
+        TemplateSandbox.Render("[{{ leaked }}][{{ nobody_set_this }}]", Model()).Should().Be("[][]", "nothing of an earlier evaluation is left, and it is not strict");
+        Rendering("{{ for i in 1..800 }}12345{{ end }}")().Should().HaveLength(4000);
+    }
+
+    [Fact]
     public void Render_EndlessLoop_StopsWithLoopLimitError()
     {
         Rendering("{{ while true }}x{{ end }}").Should().Throw<TemplateException>()

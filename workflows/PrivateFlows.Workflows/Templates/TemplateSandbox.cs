@@ -27,6 +27,14 @@ public static class TemplateSandbox
     [ThreadStatic]
     private static DateTime? _now;
 
+    // A context costs more to build than most evaluations (its stacks and member accessors): each thread keeps the one
+    // of its last evaluation that ended normally, with only the built-ins pushed, and its time limit's source.
+    [ThreadStatic]
+    private static TemplateContext? _idleContext;
+
+    [ThreadStatic]
+    private static CancellationTokenSource? _idleTimeout;
+
     public static string Render(string text, ScriptObject model, string name = "template", bool strict = false)
     {
         var template = Parse(text, expression: false, name);
@@ -93,24 +101,20 @@ public static class TemplateSandbox
 
     private static T Run<T>(Template template, ScriptObject model, bool strict, Func<Template, TemplateContext, T> run)
     {
-        using var timeout = new CancellationTokenSource(TimeLimit);
-        var context = new TemplateContext(Builtins)
-        {
-            LoopLimit = LoopLimit,
-            RecursiveLimit = RecursiveLimit,
-            LimitToString = OutputLimit,
-            StrictVariables = strict,
-            EnableRelaxedMemberAccess = true,
-            TemplateLoader = null,
-            RegexTimeOut = TimeSpan.FromMilliseconds(100),
-            CancellationToken = timeout.Token,
-            MemberRenamer = member => member.Name,
-        };
+        // Taken, not shared: a nested evaluation on this thread builds its own.
+        var context = _idleContext ?? NewContext();
+        _idleContext = null;
+        var timeout = _idleTimeout ?? new CancellationTokenSource();
+        _idleTimeout = null;
+        timeout.CancelAfter(TimeLimit);
+        context.StrictVariables = strict;
+        context.CancellationToken = timeout.Token;
         // The model is read as it is; assignments a template makes land in a scratch scope above it.
         context.PushGlobal(model);
         context.PushGlobal(new ScriptObject());
         var previousNow = _now;
         _now = model["now"] as DateTime?;
+        var reusable = false;
         try
         {
             var result = run(template, context);
@@ -119,6 +123,7 @@ public static class TemplateSandbox
                 throw new TemplateException($"{template.SourceFilePath}: output is longer than {OutputLimit} characters");
             }
 
+            reusable = true;
             return result;
         }
         catch (ScriptAbortException e)
@@ -136,8 +141,30 @@ public static class TemplateSandbox
         finally
         {
             _now = previousNow;
+            // Only a context that finished normally is in a known state; one that threw is dropped.
+            if (reusable)
+            {
+                context.PopGlobal();
+                context.PopGlobal();
+                if (context.Output is StringBuilderOutput output) output.Builder.Clear();
+                _idleContext = context;
+            }
+
+            if (timeout.TryReset()) _idleTimeout = timeout;
+            else timeout.Dispose();
         }
     }
+
+    private static TemplateContext NewContext() => new(Builtins)
+    {
+        LoopLimit = LoopLimit,
+        RecursiveLimit = RecursiveLimit,
+        LimitToString = OutputLimit,
+        EnableRelaxedMemberAccess = true,
+        TemplateLoader = null,
+        RegexTimeOut = TimeSpan.FromMilliseconds(100),
+        MemberRenamer = member => member.Name,
+    };
 
     private static void ThrowIfErrors(Template template, string name)
     {
