@@ -11,7 +11,7 @@ public abstract partial class JourneyStoreContractTests
     {
         await Store.AcceptEventsAsync([Events.Registered("c1", At, "e1"), Events.Order("c2", At, "e2")], At);
         await Store.AcceptEventsAsync([Events.Order("c1", At, "e3")], At.AddSeconds(1));
-        await Store.MarkConsumedAsync("e1", null);
+        await Store.MarkConsumedAsync("c1", "e1", null);
 
         (await Store.ReadPendingEventIdsAsync()).Should().Equal(new PendingEvent("e2", "c2"), new PendingEvent("e3", "c1"));
     }
@@ -20,7 +20,7 @@ public abstract partial class JourneyStoreContractTests
     public async Task Accepted_events_read_by_id_are_the_stored_events_whatever_their_status_and_unknown_ids_are_left_out()
     {
         await Store.AcceptEventsAsync([Events.Registered("c1", At, "e1"), Events.Order("c1", At, "e2", 42m)], At);
-        await Store.MarkConsumedAsync("e1", null);
+        await Store.MarkConsumedAsync("c1", "e1", null);
 
         var read = await Store.ReadAcceptedEventsAsync(["e2", "never", "e1"]);
 
