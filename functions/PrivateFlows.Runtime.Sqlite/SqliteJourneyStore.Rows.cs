@@ -114,7 +114,7 @@ public sealed partial class SqliteJourneyStore
     }
 
     private static Row Event(CustomerEvent e, string received) =>
-        new(InsertEvent, [("$id", e.Id), ("$customer", e.Subject), ("$type", e.Type), ("$time", StoredTime.Text(e.Time)), ("$received", received), ("$body", CloudEventReader.Write(e).ToJsonString())]);
+        new(InsertEvent, [("$id", e.Id), ("$customer", e.Subject), ("$type", e.Type), ("$time", StoredTime.Text(e.Time)), ("$received", received), ("$body", EventBody(e))]);
 
     private static Row Message(MessageRecord m) =>
         new(UpsertMessage, [("$effect", m.EffectId), ("$customer", m.CustomerId), ("$instance", m.InstanceId), ("$journey", m.Journey), ("$step", m.Step),

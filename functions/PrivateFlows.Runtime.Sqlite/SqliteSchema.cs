@@ -10,7 +10,7 @@ internal static class SqliteSchema
             id          TEXT PRIMARY KEY,
             version     INTEGER NOT NULL,
             pending     INTEGER NOT NULL DEFAULT 0,
-            document    TEXT NOT NULL,
+            document    BLOB NOT NULL, -- format-2 JSON, compressed (CompressedJson): about a third of a page, no overflow page
             updated_at  TEXT NOT NULL
         );
         CREATE INDEX IF NOT EXISTS customers_pending ON customers (pending) WHERE pending > 0;
@@ -24,9 +24,9 @@ internal static class SqliteSchema
             time         TEXT NOT NULL,
             received_at  TEXT NOT NULL,
             status       TEXT NOT NULL,
-            body         TEXT NOT NULL
+            body         BLOB NOT NULL -- source and data (the rest are columns), compressed (CompressedJson); empty once dropped
         );
-        CREATE INDEX IF NOT EXISTS events_customer ON events (customer_id, seq);
+        CREATE INDEX IF NOT EXISTS events_customer ON events (customer_id); -- seq (the rowid) ends every index entry: it orders them
         CREATE INDEX IF NOT EXISTS events_pending ON events (seq) WHERE status = 'pending';
 
         CREATE TABLE IF NOT EXISTS timers (
@@ -237,6 +237,36 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }
+
+        CompressJsonColumns(connection);
+    }
+
+    /// <summary>The file's <c>user_version</c> from which customer documents and inbox event bodies are compressed.</summary>
+    internal const long CompressedJsonVersion = 1;
+
+    /// <summary>
+    /// Files written before <see cref="CompressedJsonVersion"/> hold documents and event bodies as JSON text: compress
+    /// them once, in one transaction with the version that says it is done (so later opens do not scan the tables).
+    /// </summary>
+    private static void CompressJsonColumns(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= CompressedJsonVersion) return;
+
+        connection.CreateFunction("compressed_document", (string json) => CompressedJson.Compress(System.Text.Encoding.UTF8.GetBytes(json)), isDeterministic: true);
+        connection.CreateFunction("compressed_event_body", (string json) =>
+            SqliteJourneyStore.EventBody(PrivateFlows.Workflows.Customers.CloudEventReader.Read(json).Event ?? throw new InvalidDataException("a stored event no longer parses")),
+            isDeterministic: true);
+        using var transaction = connection.BeginTransaction();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            UPDATE customers SET document = compressed_document(document) WHERE typeof(document) = 'text';
+            UPDATE events SET body = CASE body WHEN '' THEN X'' ELSE compressed_event_body(body) END WHERE typeof(body) = 'text'; -- '' was a dropped body
+            PRAGMA user_version = {CompressedJsonVersion};
+            """;
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     public static bool HasTable(SqliteConnection connection, string name)
