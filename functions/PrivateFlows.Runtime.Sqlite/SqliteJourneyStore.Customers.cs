@@ -9,13 +9,13 @@ public sealed partial class SqliteJourneyStore
 {
     // An erased customer (tombstone) is never created again: the insert does nothing, the step sees a conflict.
     private const string InsertCustomer = """
-        INSERT INTO customers (id, version, pending, document, updated_at)
-        SELECT $id, 1, $pending, $document, $at WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE id_hash = $tombstone)
+        INSERT INTO customers (id, version, pending, document)
+        SELECT $id, 1, $pending, $document WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE id_hash = $tombstone)
         ON CONFLICT (id) DO NOTHING
         """;
 
     private const string ReplaceCustomer = """
-        UPDATE customers SET version = version + 1, pending = $pending, document = $document, updated_at = $at
+        UPDATE customers SET version = version + 1, pending = $pending, document = $document
         WHERE id = $id AND version = $expected
         """;
 
@@ -95,7 +95,7 @@ public sealed partial class SqliteJourneyStore
         var rows = new List<Row>();
         foreach (var earlier in commit.Earlier) rows.AddRange(Rows(earlier, earlier.Write ?? throw new ArgumentException("an earlier input of a batched step carries its rows", nameof(commit))));
         rows.AddRange(Rows(commit, write)); // SqliteJourneyStore.Rows.cs
-        var document = Replacement(commit.Document, commit.ExpectedVersion, stored, StoredTime.Text(now));
+        var document = Replacement(commit.Document, commit.ExpectedVersion, stored);
         return _writer.WriteAsync(scope =>
         {
             if (scope.Execute(document.Sql, document.Parameters) != 1) throw ConcurrencyConflictException.For(commit.Document.CustomerId, commit.ExpectedVersion);
@@ -138,12 +138,12 @@ public sealed partial class SqliteJourneyStore
     }
 
     /// <summary>Inserts (expected version 0) or replaces the document if it is still at the expected version: one row changed, else a conflict.</summary>
-    private static Row Replacement(CustomerDocument document, long expected, byte[] stored, string at)
+    private static Row Replacement(CustomerDocument document, long expected, byte[] stored)
     {
         var pending = document.PendingEffects.Length;
         return expected == 0
-            ? new(InsertCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", stored), ("$at", at), ("$tombstone", Tombstones.Hash(document.CustomerId))])
-            : new(ReplaceCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", stored), ("$at", at), ("$expected", expected)]);
+            ? new(InsertCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", stored), ("$tombstone", Tombstones.Hash(document.CustomerId))])
+            : new(ReplaceCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", stored), ("$expected", expected)]);
     }
 
     /// <summary>The customer document in column <paramref name="ordinal"/> (compressed JSON, see <see cref="CompressedJson"/>).</summary>

@@ -16,7 +16,7 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<string>> AcceptEventsAsync(IReadOnlyList<CustomerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
-        var received = StoredTime.Text(receivedAt);
+        var received = Ticks(receivedAt);
         var rows = events.Select(e => (e, body: EventBody(e))).ToList();
         return _writer.WriteAsync<IReadOnlyList<string>>(scope =>
         {
@@ -24,7 +24,7 @@ public sealed partial class SqliteJourneyStore
             foreach (var (e, body) in rows)
             {
                 var inserted = scope.Execute(InsertEvent,
-                    ("$id", e.Id), ("$customer", e.Subject), ("$type", e.Type), ("$time", StoredTime.Text(e.Time)), ("$received", received), ("$body", body));
+                    ("$id", e.Id), ("$customer", e.Subject), ("$type", e.Type), ("$time", Ticks(e.Time)), ("$received", received), ("$body", body));
                 if (inserted == 1) fresh.Add(e.Id);
             }
 
@@ -40,9 +40,9 @@ public sealed partial class SqliteJourneyStore
         Task.FromResult<IReadOnlyList<TimelineEvent>>(Read(c => Query(c,
             $"SELECT {EventColumns}, seq, received_at, status FROM events WHERE customer_id = $customer AND seq > $after ORDER BY seq LIMIT $limit",
             r => ReadEvent(r, 0) is { } e
-                ? new TimelineEvent(r.GetInt64(5), e, StoredTime.Parse(r.GetString(6)), ParseStatus(r.GetString(7)))
-                : new TimelineEvent(r.GetInt64(5), new CustomerEvent(r.GetString(0), r.GetString(1), r.GetString(2), StoredTime.Parse(r.GetString(3)), []),
-                    StoredTime.Parse(r.GetString(6)), ParseStatus(r.GetString(7))) { BodyDropped = true },
+                ? new TimelineEvent(r.GetInt64(5), e, FromTicks(r.GetInt64(6)), ParseStatus(r.GetString(7)))
+                : new TimelineEvent(r.GetInt64(5), new CustomerEvent(r.GetString(0), r.GetString(1), r.GetString(2), FromTicks(r.GetInt64(3)), []),
+                    FromTicks(r.GetInt64(6)), ParseStatus(r.GetString(7))) { BodyDropped = true },
             ("$customer", customerId), ("$after", after), ("$limit", limit))));
 
     public Task<EventStatus?> ReadEventStatusAsync(string eventId, CancellationToken cancellationToken = default) =>
@@ -54,7 +54,7 @@ public sealed partial class SqliteJourneyStore
     /// </summary>
     internal Task<int> DropEventBodiesAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        var cutoff = StoredTime.Text(before);
+        var cutoff = Ticks(before);
         return _writer.WriteAsync(scope => scope.Execute("UPDATE events SET body = X'' WHERE status = 'done' AND received_at < $before AND length(body) > 0", ("$before", cutoff)), cancellationToken);
     }
 
@@ -73,8 +73,16 @@ public sealed partial class SqliteJourneyStore
         var stored = StoredBytes(r, first + 4, "inbox event body");
         if (stored.Length == 0) return null;
         var body = CompressedJson.Deserialize<StoredEventBody>(stored, RuntimeJson.Options);
-        return new CustomerEvent(r.GetString(first), r.GetString(first + 1), r.GetString(first + 2), StoredTime.Parse(r.GetString(first + 3)), body.Data ?? [], body.Source ?? "unknown");
+        return new CustomerEvent(r.GetString(first), r.GetString(first + 1), r.GetString(first + 2), FromTicks(r.GetInt64(first + 3)), body.Data ?? [], body.Source ?? "unknown");
     }
+
+    /// <summary>
+    /// An inbox time (<c>time</c>, <c>received_at</c>): UTC ticks, 8 bytes where ISO text took 28, with the same
+    /// 100 ns precision, and ordered.
+    /// </summary>
+    internal static long Ticks(DateTimeOffset t) => t.UtcTicks;
+
+    private static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
 
     /// <summary>An inbox event's body: the part of the CloudEvent no column holds.</summary>
     private sealed record StoredEventBody(string? Source, JsonObject? Data);

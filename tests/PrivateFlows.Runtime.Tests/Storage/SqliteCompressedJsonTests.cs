@@ -13,7 +13,7 @@ namespace PrivateFlows.Runtime.Tests.Storage;
 
 /// <summary>
 /// The SQLite store keeps customer documents and inbox event bodies as compressed JSON (no overflow page per
-/// document), and compresses once, at open, what an earlier version wrote as JSON text.
+/// document) and inbox times as ticks, and converts once, at open, what an earlier version wrote as text.
 /// </summary>
 public sealed class SqliteCompressedJsonTests : IDisposable
 {
@@ -75,7 +75,7 @@ public sealed class SqliteCompressedJsonTests : IDisposable
     }
 
     [Fact]
-    public async Task Opening_a_file_with_JSON_text_documents_and_event_bodies_compresses_them_once()
+    public async Task Opening_a_file_with_the_text_layout_converts_documents_and_the_inbox_once()
     {
         var path = _folder.File("old.db");
         var document = Customer("c1", tags: 3);
@@ -96,6 +96,7 @@ public sealed class SqliteCompressedJsonTests : IDisposable
                     ('e-dropped', 'c1', 'order.completed', '2026-01-01T00:00:00.0000000Z', '2026-01-01T00:00:00.0000000Z', 'done', ''),
                     ('e-done', 'c1', 'order.completed', $time, $time, 'done', $done),
                     ('e-pending', 'c1', 'order.completed', $time, $time, 'pending', $pending);
+                UPDATE sqlite_sequence SET seq = 7 WHERE name = 'events'; -- later events were erased: their seqs are not given again
                 """;
             command.Parameters.AddWithValue("$document", RuntimeJson.Serialize(document));
             command.Parameters.AddWithValue("$time", At.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
@@ -112,13 +113,19 @@ public sealed class SqliteCompressedJsonTests : IDisposable
             (await store.ReadProfilesAsync(null, 10)).Should().ContainSingle().Which.Tags.Should().HaveCount(3);
             (await store.ReadPendingEventsAsync()).Should().ContainSingle().Which.DataDecimal("amount").Should().Be(80m);
             var timeline = await store.ReadEventsAsync("c1", 0, 10);
-            timeline.Select(t => (t.Event.Id, t.BodyDropped, t.Event.DataDecimal("amount"), t.Event.Source))
-                .Should().Equal(("e-dropped", true, null, "privateflows"), ("e-done", false, 120m, "test"), ("e-pending", false, 80m, "test"));
+            timeline.Select(t => (t.Seq, t.Event.Id, t.BodyDropped, t.Event.DataDecimal("amount"), t.Event.Source))
+                .Should().Equal((1, "e-dropped", true, null, "privateflows"), (2, "e-done", false, 120m, "test"), (3, "e-pending", false, 80m, "test"));
+            timeline[0].Event.Time.Should().Be(new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero));
+            timeline.Skip(1).Should().OnlyContain(t => t.Event.Time == At && t.ReceivedAt == At);
             await store.CommitStepAsync(new StepCommit(read, 4, "e-pending"));
+            await store.AcceptEventsAsync([Events.Order("c1", At, "e-new")], At);
+            (await store.ReadEventsAsync("c1", 3, 10)).Should().ContainSingle().Which.Seq.Should().Be(8);
         }
 
         Column(path, "SELECT group_concat(DISTINCT typeof(document)), 0 FROM customers").Type.Should().Be("blob");
         Column(path, "SELECT group_concat(DISTINCT typeof(body)), 0 FROM events").Type.Should().Be("blob");
+        Column(path, "SELECT group_concat(DISTINCT typeof(time) || typeof(received_at)), 0 FROM events").Type.Should().Be("integerinteger");
+        Column(path, "SELECT 'updated_at', COUNT(*) FROM pragma_table_info('customers') WHERE name = 'updated_at'").Bytes.Should().Be(0, "nothing read it");
         Column(path, "SELECT 'v', user_version FROM pragma_user_version").Bytes.Should().Be(1);
         await using var reopened = Open(path);
         (await reopened.ReadCustomerAsync("c1"))!.Version.Should().Be(5);
