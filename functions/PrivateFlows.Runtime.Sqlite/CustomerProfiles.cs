@@ -6,7 +6,7 @@ namespace PrivateFlows.Runtime.Sqlite;
 /// <summary>
 /// Reads only <c>$.state.profile</c> out of a stored customer document's JSON (KPIs and audience counts read every
 /// customer's profile). The profile is the document's first property, so only the start of the document is
-/// decompressed (<see cref="CompressedJson.ReadPrefix"/>) and nothing else is deserialised.
+/// decompressed (<see cref="CompressedJson.ReadPrefix{T, TState}"/>) and nothing else is deserialised.
 /// </summary>
 internal static class CustomerProfiles
 {

@@ -88,7 +88,7 @@ public sealed partial class SqliteJourneyStore
     {
         ArgumentNullException.ThrowIfNull(commit);
         // Everything is serialised and compressed here, in the caller's thread: the writer thread only binds and steps.
-        var stored = CompressedJson.Serialize(commit.Document, RuntimeJson.Options);
+        var stored = CompressedJson.Documents.Serialize(commit.Document, RuntimeJson.Options);
         var now = Now;
         var write = commit.Write ?? StepWrite.Plan(commit.Previous, commit.ExpectedVersion, commit.Document, [], [], now);
         // A batched step's earlier inputs first, in order, so the rows end up as sequential steps would leave them.
@@ -148,7 +148,7 @@ public sealed partial class SqliteJourneyStore
 
     /// <summary>The customer document in column <paramref name="ordinal"/> (compressed JSON, see <see cref="CompressedJson"/>).</summary>
     private static CustomerDocument Document(SqliteDataReader reader, int ordinal) =>
-        CompressedJson.Deserialize<CustomerDocument>(StoredBytes(reader, ordinal, "customer document"), RuntimeJson.Options);
+        CompressedJson.Documents.Deserialize<CustomerDocument>(StoredBytes(reader, ordinal, "customer document"), RuntimeJson.Options);
 
     /// <summary>A compressed JSON column; text there would be a row an upgrade at open (SqliteSchema.Upgrade) missed.</summary>
     private static byte[] StoredBytes(SqliteDataReader reader, int ordinal, string what) =>

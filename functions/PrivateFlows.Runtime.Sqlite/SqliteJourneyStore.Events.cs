@@ -65,14 +65,14 @@ public sealed partial class SqliteJourneyStore
     /// What an inbox row keeps of an event beyond its columns (id, type, subject and time are columns): the source and
     /// the data, as compressed JSON (<see cref="CompressedJson"/>).
     /// </summary>
-    internal static byte[] EventBody(CustomerEvent e) => CompressedJson.Serialize(new StoredEventBody(e.Source, e.Data), RuntimeJson.Options);
+    internal static byte[] EventBody(CustomerEvent e) => CompressedJson.EventBodies.Serialize(new StoredEventBody(e.Source, e.Data), RuntimeJson.Options);
 
     /// <summary>The event of a row read with <see cref="EventColumns"/> from <paramref name="first"/> on; null once its body was dropped.</summary>
     private static CustomerEvent? ReadEvent(SqliteDataReader r, int first)
     {
         var stored = StoredBytes(r, first + 4, "inbox event body");
         if (stored.Length == 0) return null;
-        var body = CompressedJson.Deserialize<StoredEventBody>(stored, RuntimeJson.Options);
+        var body = CompressedJson.EventBodies.Deserialize<StoredEventBody>(stored, RuntimeJson.Options);
         return new CustomerEvent(r.GetString(first), r.GetString(first + 1), r.GetString(first + 2), FromTicks(r.GetInt64(first + 3)), body.Data ?? [], body.Source ?? "unknown");
     }
 

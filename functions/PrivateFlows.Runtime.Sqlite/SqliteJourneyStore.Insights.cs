@@ -18,7 +18,7 @@ public sealed partial class SqliteJourneyStore
     public Task<IReadOnlyList<CustomerProfile>> ReadProfilesAsync(string? afterCustomerId, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<CustomerProfile>>(Read(c => Query(c,
             "SELECT document FROM customers WHERE id > $after ORDER BY id LIMIT $limit",
-            r => CompressedJson.ReadPrefix<CustomerProfile, System.Text.Json.JsonSerializerOptions>(StoredBytes(r, 0, "customer document"), RuntimeJson.Options, CustomerProfiles.TryRead), ("$after", afterCustomerId ?? ""), ("$limit", Math.Max(1, limit)))));
+            r => CompressedJson.Documents.ReadPrefix<CustomerProfile, System.Text.Json.JsonSerializerOptions>(StoredBytes(r, 0, "customer document"), RuntimeJson.Options, CustomerProfiles.TryRead), ("$after", afterCustomerId ?? ""), ("$limit", Math.Max(1, limit)))));
 
     public Task<IReadOnlyList<JourneyFact>> ReadJourneyFactsAsync(string journey, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<JourneyFact>>(Read(c => Query(c,

@@ -263,7 +263,7 @@ internal static class SqliteSchema
         command.CommandText = "PRAGMA user_version";
         if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= CompactVersion) return;
 
-        connection.CreateFunction("compressed_document", (string json) => CompressedJson.Compress(System.Text.Encoding.UTF8.GetBytes(json)), isDeterministic: true);
+        connection.CreateFunction("compressed_document", (string json) => CompressedJson.Documents.Compress(System.Text.Encoding.UTF8.GetBytes(json)), isDeterministic: true);
         connection.CreateFunction("compressed_event_body", (string json) =>
             SqliteJourneyStore.EventBody(PrivateFlows.Workflows.Customers.CloudEventReader.Read(json).Event ?? throw new InvalidDataException("a stored event no longer parses")),
             isDeterministic: true);

@@ -132,6 +132,38 @@ public sealed class SqliteCompressedJsonTests : IDisposable
         (await reopened.ReadEventStatusAsync("e-pending")).Should().Be(EventStatus.Done);
     }
 
+    [Fact]
+    public void The_embedded_primers_are_what_this_runtime_compresses_them_to()
+    {
+        // Else values are written unprimed: twice the bytes. Refresh Primers/*.br only together with new primer names.
+        CompressedJson.Documents.IsPrimed.Should().BeTrue();
+        CompressedJson.EventBodies.IsPrimed.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_primed_value_is_half_the_bytes_and_an_unprimed_one_still_reads()
+    {
+        var primer = Encoding.UTF8.GetBytes(RuntimeJson.Serialize(Customer("primer", tags: 5)));
+        var kind = new CompressedJson(primer, CompressedJson.PrimerStream(primer));
+        var changedEncoder = new CompressedJson(primer, [.. CompressedJson.PrimerStream(primer), 0]);
+        var document = Customer("c1", tags: 5);
+
+        var primed = kind.Serialize(document, RuntimeJson.Options);
+        var unprimed = changedEncoder.Serialize(document, RuntimeJson.Options);
+
+        changedEncoder.IsPrimed.Should().BeFalse();
+        primed.Length.Should().BeLessThan(unprimed.Length / 2);
+        foreach (var stored in new[] { primed, unprimed })
+        {
+            RuntimeJson.Serialize(kind.Deserialize<CustomerDocument>(stored, RuntimeJson.Options)).Should().Be(RuntimeJson.Serialize(document));
+        }
+
+        RuntimeJson.Serialize(changedEncoder.Deserialize<CustomerDocument>(unprimed, RuntimeJson.Options)).Should().Be(RuntimeJson.Serialize(document));
+        var corrupt = (byte[])primed.Clone();
+        corrupt[^3] ^= 0x5a;
+        FluentActions.Invoking(() => kind.Deserialize<CustomerDocument>(corrupt, RuntimeJson.Options)).Should().Throw<Exception>();
+    }
+
     private static CustomerDocument Customer(string id, int tags, bool random = false)
     {
         var document = CustomerDocument.New(id);
