@@ -9,13 +9,13 @@ public sealed partial class SqliteJourneyStore
 {
     // An erased customer (tombstone) is never created again: the insert does nothing, the step sees a conflict.
     private const string InsertCustomer = """
-        INSERT INTO customers (id, version, pending, document, updated_at)
-        SELECT $id, 1, $pending, $document, $at WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE id_hash = $tombstone)
+        INSERT INTO customers (id, version, pending, document)
+        SELECT $id, 1, $pending, $document WHERE NOT EXISTS (SELECT 1 FROM tombstones WHERE id_hash = $tombstone)
         ON CONFLICT (id) DO NOTHING
         """;
 
     private const string ReplaceCustomer = """
-        UPDATE customers SET version = version + 1, pending = $pending, document = $document, updated_at = $at
+        UPDATE customers SET version = version + 1, pending = $pending, document = $document
         WHERE id = $id AND version = $expected
         """;
 
@@ -74,7 +74,7 @@ public sealed partial class SqliteJourneyStore
         {
             _id.Value = customerId;
             using var r = _command.ExecuteReader();
-            return r.Read() ? RuntimeJson.Deserialize<CustomerDocument>(r.GetString(1)) with { Version = r.GetInt64(0) } : null;
+            return r.Read() ? Document(r, 1) with { Version = r.GetInt64(0) } : null;
         }
 
         public void Dispose()
@@ -87,8 +87,8 @@ public sealed partial class SqliteJourneyStore
     public Task<CustomerDocument> CommitStepAsync(StepCommit commit, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(commit);
-        // Everything is serialised here, in the caller's thread: the writer thread only binds and steps.
-        var json = RuntimeJson.Serialize(commit.Document);
+        // Everything is serialised and compressed here, in the caller's thread: the writer thread only binds and steps.
+        var stored = CompressedJson.Documents.Serialize(commit.Document, RuntimeJson.Options);
         var now = Now;
         var write = commit.Write ?? StepWrite.Plan(commit.Previous, commit.ExpectedVersion, commit.Document, [], [], now);
         // A batched step's earlier inputs first, in order, so the rows end up as sequential steps would leave them.
@@ -96,7 +96,7 @@ public sealed partial class SqliteJourneyStore
         foreach (var earlier in commit.Earlier) rows.AddRange(Rows(earlier, earlier.Write ?? throw new ArgumentException("an earlier input of a batched step carries its rows", nameof(commit))));
         rows.AddRange(Rows(commit, write)); // SqliteJourneyStore.Rows.cs
         rows.AddRange(JournalRows(commit, write)); // history and facts of the whole step (SqliteJourneyStore.Rows.cs)
-        var document = Replacement(commit.Document, commit.ExpectedVersion, json, StoredTime.Text(now));
+        var document = Replacement(commit.Document, commit.ExpectedVersion, stored);
         return _writer.WriteAsync(scope =>
         {
             if (scope.Execute(document.Sql, document.Parameters) != 1) throw ConcurrencyConflictException.For(commit.Document.CustomerId, commit.ExpectedVersion);
@@ -140,11 +140,19 @@ public sealed partial class SqliteJourneyStore
     }
 
     /// <summary>Inserts (expected version 0) or replaces the document if it is still at the expected version: one row changed, else a conflict.</summary>
-    private static Row Replacement(CustomerDocument document, long expected, string json, string at)
+    private static Row Replacement(CustomerDocument document, long expected, byte[] stored)
     {
         var pending = document.PendingEffects.Length;
         return expected == 0
-            ? new(InsertCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at), ("$tombstone", Tombstones.Hash(document.CustomerId))])
-            : new(ReplaceCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", json), ("$at", at), ("$expected", expected)]);
+            ? new(InsertCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", stored), ("$tombstone", Tombstones.Hash(document.CustomerId))])
+            : new(ReplaceCustomer, [("$id", document.CustomerId), ("$pending", pending), ("$document", stored), ("$expected", expected)]);
     }
+
+    /// <summary>The customer document in column <paramref name="ordinal"/> (compressed JSON, see <see cref="CompressedJson"/>).</summary>
+    private static CustomerDocument Document(SqliteDataReader reader, int ordinal) =>
+        CompressedJson.Documents.Deserialize<CustomerDocument>(StoredBytes(reader, ordinal, "customer document"), RuntimeJson.Options);
+
+    /// <summary>A compressed JSON column; text there would be a row an upgrade at open (SqliteSchema.Upgrade) missed.</summary>
+    private static byte[] StoredBytes(SqliteDataReader reader, int ordinal, string what) =>
+        reader.GetValue(ordinal) as byte[] ?? throw new InvalidDataException($"a {what} is not stored compressed");
 }

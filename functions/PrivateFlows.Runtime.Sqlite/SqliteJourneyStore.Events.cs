@@ -1,3 +1,6 @@
+using System.Text.Json.Nodes;
+using Microsoft.Data.Sqlite;
+using PrivateFlows.Runtime.Serialization;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Workflows.Customers;
 
@@ -13,15 +16,15 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<string>> AcceptEventsAsync(IReadOnlyList<CustomerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
-        var received = StoredTime.Text(receivedAt);
-        var rows = events.Select(e => (e, body: CloudEventReader.Write(e).ToJsonString())).ToList();
+        var received = Ticks(receivedAt);
+        var rows = events.Select(e => (e, body: EventBody(e))).ToList();
         return _writer.WriteAsync<IReadOnlyList<string>>(scope =>
         {
             var fresh = new List<string>(rows.Count);
             foreach (var (e, body) in rows)
             {
                 var inserted = scope.Execute(InsertEvent,
-                    ("$id", e.Id), ("$customer", e.Subject), ("$type", e.Type), ("$time", StoredTime.Text(e.Time)), ("$received", received), ("$body", body));
+                    ("$id", e.Id), ("$customer", e.Subject), ("$type", e.Type), ("$time", Ticks(e.Time)), ("$received", received), ("$body", body));
                 if (inserted == 1) fresh.Add(e.Id);
             }
 
@@ -31,15 +34,15 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<CustomerEvent>> ReadPendingEventsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<CustomerEvent>>(Read(c =>
-            Query(c, "SELECT body FROM events WHERE status = 'pending' ORDER BY seq", r => ParseEvent(r.GetString(0)))));
+            Query(c, $"SELECT {EventColumns} FROM events WHERE status = 'pending' ORDER BY seq", r => ReadEvent(r, 0) ?? throw new InvalidDataException("a pending event without its body"))));
 
     public Task<IReadOnlyList<TimelineEvent>> ReadEventsAsync(string customerId, long after, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<TimelineEvent>>(Read(c => Query(c,
-            "SELECT seq, body, received_at, status, id, type, customer_id, time FROM events WHERE customer_id = $customer AND seq > $after ORDER BY seq LIMIT $limit",
-            r => r.GetString(1) is { Length: > 0 } body
-                ? new TimelineEvent(r.GetInt64(0), ParseEvent(body), StoredTime.Parse(r.GetString(2)), ParseStatus(r.GetString(3)))
-                : new TimelineEvent(r.GetInt64(0), new CustomerEvent(r.GetString(4), r.GetString(5), r.GetString(6), StoredTime.Parse(r.GetString(7)), []),
-                    StoredTime.Parse(r.GetString(2)), ParseStatus(r.GetString(3))) { BodyDropped = true },
+            $"SELECT {EventColumns}, seq, received_at, status FROM events WHERE customer_id = $customer AND seq > $after ORDER BY seq LIMIT $limit",
+            r => ReadEvent(r, 0) is { } e
+                ? new TimelineEvent(r.GetInt64(5), e, FromTicks(r.GetInt64(6)), ParseStatus(r.GetString(7)))
+                : new TimelineEvent(r.GetInt64(5), new CustomerEvent(r.GetString(0), r.GetString(1), r.GetString(2), FromTicks(r.GetInt64(3)), []),
+                    FromTicks(r.GetInt64(6)), ParseStatus(r.GetString(7))) { BodyDropped = true },
             ("$customer", customerId), ("$after", after), ("$limit", limit))));
 
     public Task<EventStatus?> ReadEventStatusAsync(string eventId, CancellationToken cancellationToken = default) =>
@@ -51,12 +54,38 @@ public sealed partial class SqliteJourneyStore
     /// </summary>
     internal Task<int> DropEventBodiesAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
-        var cutoff = StoredTime.Text(before);
-        return _writer.WriteAsync(scope => scope.Execute("UPDATE events SET body = '' WHERE status = 'done' AND received_at < $before AND body <> ''", ("$before", cutoff)), cancellationToken);
+        var cutoff = Ticks(before);
+        return _writer.WriteAsync(scope => scope.Execute("UPDATE events SET body = X'' WHERE status = 'done' AND received_at < $before AND length(body) > 0", ("$before", cutoff)), cancellationToken);
     }
 
-    private static CustomerEvent ParseEvent(string body) =>
-        CloudEventReader.Read(body).Event ?? throw new InvalidDataException("a stored event no longer parses");
+    /// <summary>The columns <see cref="ReadEvent"/> reads, in its order.</summary>
+    private const string EventColumns = "id, type, customer_id, time, body";
+
+    /// <summary>
+    /// What an inbox row keeps of an event beyond its columns (id, type, subject and time are columns): the source and
+    /// the data, as compressed JSON (<see cref="CompressedJson"/>).
+    /// </summary>
+    internal static byte[] EventBody(CustomerEvent e) => CompressedJson.EventBodies.Serialize(new StoredEventBody(e.Source, e.Data), RuntimeJson.Options);
+
+    /// <summary>The event of a row read with <see cref="EventColumns"/> from <paramref name="first"/> on; null once its body was dropped.</summary>
+    private static CustomerEvent? ReadEvent(SqliteDataReader r, int first)
+    {
+        var stored = StoredBytes(r, first + 4, "inbox event body");
+        if (stored.Length == 0) return null;
+        var body = CompressedJson.EventBodies.Deserialize<StoredEventBody>(stored, RuntimeJson.Options);
+        return new CustomerEvent(r.GetString(first), r.GetString(first + 1), r.GetString(first + 2), FromTicks(r.GetInt64(first + 3)), body.Data ?? [], body.Source ?? "unknown");
+    }
+
+    /// <summary>
+    /// An inbox time (<c>time</c>, <c>received_at</c>): UTC ticks, 8 bytes where ISO text took 28, with the same
+    /// 100 ns precision, and ordered.
+    /// </summary>
+    internal static long Ticks(DateTimeOffset t) => t.UtcTicks;
+
+    private static DateTimeOffset FromTicks(long ticks) => new(ticks, TimeSpan.Zero);
+
+    /// <summary>An inbox event's body: the part of the CloudEvent no column holds.</summary>
+    private sealed record StoredEventBody(string? Source, JsonObject? Data);
 
     private static EventStatus ParseStatus(string status) => status switch
     {

@@ -17,8 +17,8 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<CustomerProfile>> ReadProfilesAsync(string? afterCustomerId, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<CustomerProfile>>(Read(c => Query(c,
-            "SELECT json_extract(document, '$.state.profile') FROM customers WHERE id > $after ORDER BY id LIMIT $limit",
-            r => RuntimeJson.Deserialize<CustomerProfile>(r.GetString(0)), ("$after", afterCustomerId ?? ""), ("$limit", Math.Max(1, limit)))));
+            "SELECT document FROM customers WHERE id > $after ORDER BY id LIMIT $limit",
+            r => CompressedJson.Documents.ReadPrefix<CustomerProfile, System.Text.Json.JsonSerializerOptions>(StoredBytes(r, 0, "customer document"), RuntimeJson.Options, CustomerProfiles.TryRead), ("$after", afterCustomerId ?? ""), ("$limit", Math.Max(1, limit)))));
 
     public Task<IReadOnlyList<JourneyFact>> ReadJourneyFactsAsync(string journey, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<JourneyFact>>(Read(c =>

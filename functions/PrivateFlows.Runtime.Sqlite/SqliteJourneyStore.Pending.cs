@@ -7,7 +7,7 @@ namespace PrivateFlows.Runtime.Sqlite;
 public sealed partial class SqliteJourneyStore
 {
     /// <summary>One statement for any number of ids (a JSON array parameter), so its text never changes.</summary>
-    private const string SelectEventsById = "SELECT body FROM events WHERE id IN (SELECT value FROM json_each($ids)) AND body <> ''";
+    private const string SelectEventsById = $"SELECT {EventColumns} FROM events WHERE id IN (SELECT value FROM json_each($ids)) AND length(body) > 0";
 
     public Task<IReadOnlyList<PendingEvent>> ReadPendingEventIdsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<PendingEvent>>(Read(c =>
@@ -18,6 +18,6 @@ public sealed partial class SqliteJourneyStore
         ArgumentNullException.ThrowIfNull(eventIds);
         if (eventIds.Count == 0) return Task.FromResult<IReadOnlyList<CustomerEvent>>([]);
         var ids = JsonSerializer.Serialize(eventIds);
-        return Task.FromResult<IReadOnlyList<CustomerEvent>>(Read(c => Query(c, SelectEventsById, r => ParseEvent(r.GetString(0)), ("$ids", ids))));
+        return Task.FromResult<IReadOnlyList<CustomerEvent>>(Read(c => Query(c, SelectEventsById, r => ReadEvent(r, 0) ?? throw new InvalidDataException("an accepted event without its body"), ("$ids", ids))));
     }
 }

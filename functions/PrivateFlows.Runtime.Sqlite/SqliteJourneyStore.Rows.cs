@@ -67,7 +67,6 @@ public sealed partial class SqliteJourneyStore
             rows.Add(new(UpsertReferral, [("$referee", referral.RefereeId), ("$referrer", referral.ReferrerId), ("$at", StoredTime.Millis(referral.AcceptedAt))]));
         }
 
-        var at = StoredTime.Text(write.At);
         foreach (var t in write.Timers)
         {
             rows.Add(t.Scheduled is { } due
@@ -81,7 +80,7 @@ public sealed partial class SqliteJourneyStore
                 ("$reason", p.Reason), ("$status", Name(p.Status)), ("$expires", p.ExpiresAt is { } x ? StoredTime.Text(x) : null), ("$at", StoredTime.Text(p.At))]));
         }
 
-        foreach (var credit in write.InboxEvents) rows.Add(Event(credit, at));
+        foreach (var credit in write.InboxEvents) rows.Add(Event(credit, write.At));
         foreach (var c in write.Coupons)
         {
             rows.Add(new(InsertCoupon, [("$code", c.Code), ("$effect", c.EffectId), ("$customer", c.CustomerId), ("$instance", c.InstanceId), ("$coupon", c.Coupon),
@@ -149,8 +148,8 @@ public sealed partial class SqliteJourneyStore
         }
     }
 
-    private static Row Event(CustomerEvent e, string received) =>
-        new(InsertEvent, [("$id", e.Id), ("$customer", e.Subject), ("$type", e.Type), ("$time", StoredTime.Text(e.Time)), ("$received", received), ("$body", CloudEventReader.Write(e).ToJsonString())]);
+    private static Row Event(CustomerEvent e, DateTimeOffset received) =>
+        new(InsertEvent, [("$id", e.Id), ("$customer", e.Subject), ("$type", e.Type), ("$time", Ticks(e.Time)), ("$received", Ticks(received)), ("$body", EventBody(e))]);
 
     private static Row Message(MessageRecord m) =>
         new(UpsertMessage, [("$effect", m.EffectId), ("$customer", m.CustomerId), ("$instance", m.InstanceId), ("$journey", m.Journey), ("$step", m.Step),

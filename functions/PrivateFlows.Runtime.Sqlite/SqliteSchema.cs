@@ -10,24 +10,11 @@ internal static class SqliteSchema
             id          TEXT PRIMARY KEY,
             version     INTEGER NOT NULL,
             pending     INTEGER NOT NULL DEFAULT 0,
-            document    TEXT NOT NULL,
-            updated_at  TEXT NOT NULL
+            document    BLOB NOT NULL -- format-2 JSON, compressed (CompressedJson): a fraction of a page, no overflow page
         );
         CREATE INDEX IF NOT EXISTS customers_pending ON customers (pending) WHERE pending > 0;
 
-        -- The inbox (status 'pending' until a step consumed it) and, kept afterwards, the customer's timeline.
-        CREATE TABLE IF NOT EXISTS events (
-            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
-            id           TEXT NOT NULL UNIQUE,
-            customer_id  TEXT NOT NULL,
-            type         TEXT NOT NULL,
-            time         TEXT NOT NULL,
-            received_at  TEXT NOT NULL,
-            status       TEXT NOT NULL,
-            body         TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS events_customer ON events (customer_id, seq);
-        CREATE INDEX IF NOT EXISTS events_pending ON events (seq) WHERE status = 'pending';
+        """ + Inbox + """
 
         -- One unique index serves the lookups by customer and by (customer, timer id); the rowid orders a due instant.
         CREATE TABLE IF NOT EXISTS timers (
@@ -205,6 +192,26 @@ internal static class SqliteSchema
         );
         """;
 
+    /// <summary>
+    /// The inbox (status 'pending' until a step consumed it) and, kept afterwards, the customer's timeline. Times are
+    /// UTC ticks; the body holds the event's source and data (the rest are columns), compressed (CompressedJson), and
+    /// is empty once dropped. The timeline index needs no seq column: the rowid (seq) ends every index entry.
+    /// </summary>
+    private const string Inbox = """
+        CREATE TABLE IF NOT EXISTS events (
+            seq          INTEGER PRIMARY KEY AUTOINCREMENT,
+            id           TEXT NOT NULL UNIQUE,
+            customer_id  TEXT NOT NULL,
+            type         TEXT NOT NULL,
+            time         INTEGER NOT NULL,
+            received_at  INTEGER NOT NULL,
+            status       TEXT NOT NULL,
+            body         BLOB NOT NULL
+        );
+        CREATE INDEX IF NOT EXISTS events_customer ON events (customer_id);
+        CREATE INDEX IF NOT EXISTS events_pending ON events (seq) WHERE status = 'pending';
+        """;
+
     /// <summary>Run after <see cref="Create"/> when the store opens: brings a file made by an earlier version up to date.</summary>
     public static void Upgrade(SqliteConnection connection, bool instanceStepsExisted)
     {
@@ -231,6 +238,61 @@ internal static class SqliteSchema
                 """;
             command.ExecuteNonQuery();
         }
+
+        CompactCustomersAndInbox(connection);
+    }
+
+    /// <summary>The file's <c>user_version</c> from which customer documents and the inbox have their compact layout.</summary>
+    internal const long CompactVersion = 1;
+
+    /// <summary>
+    /// Files written before <see cref="CompactVersion"/> hold documents and event bodies as JSON text, inbox times as
+    /// ISO text and an unread <c>updated_at</c> per customer: convert them once, in one transaction with the version
+    /// that says it is done (so later opens do not scan the tables). The inbox is rebuilt (a column's declared type
+    /// decides how SQLite stores its values), keeping every seq and the AUTOINCREMENT high-water mark.
+    /// </summary>
+    private static void CompactCustomersAndInbox(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= CompactVersion) return;
+
+        connection.CreateFunction("compressed_document", (string json) => CompressedJson.Documents.Compress(System.Text.Encoding.UTF8.GetBytes(json)), isDeterministic: true);
+        connection.CreateFunction("compressed_event_body", (string json) =>
+            SqliteJourneyStore.EventBody(PrivateFlows.Workflows.Customers.CloudEventReader.Read(json).Event ?? throw new InvalidDataException("a stored event no longer parses")),
+            isDeterministic: true);
+        connection.CreateFunction("inbox_ticks", (string text) => SqliteJourneyStore.Ticks(StoredTime.Parse(text)), isDeterministic: true);
+        using var transaction = connection.BeginTransaction();
+        command.Transaction = transaction;
+        command.CommandText = "SELECT COUNT(*) FROM pragma_table_info('customers') WHERE name = 'updated_at'";
+        var customersUpdatedAt = Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0;
+        command.CommandText = "SELECT type FROM pragma_table_info('events') WHERE name = 'time'";
+        var inboxTimesAsText = command.ExecuteScalar() is string type && type.Equals("TEXT", StringComparison.OrdinalIgnoreCase);
+        command.CommandText = (customersUpdatedAt ? "ALTER TABLE customers DROP COLUMN updated_at;" : "") + """
+            UPDATE customers SET document = compressed_document(document) WHERE typeof(document) = 'text';
+            """;
+        command.ExecuteNonQuery();
+        if (inboxTimesAsText)
+        {
+            command.CommandText = $"""
+                DROP INDEX IF EXISTS events_customer;
+                DROP INDEX IF EXISTS events_pending;
+                ALTER TABLE events RENAME TO events_text;
+                {Inbox}
+                INSERT INTO events (seq, id, customer_id, type, time, received_at, status, body)
+                SELECT seq, id, customer_id, type, inbox_ticks(time), inbox_ticks(received_at), status,
+                       CASE WHEN typeof(body) = 'blob' THEN body WHEN body = '' THEN X'' ELSE compressed_event_body(body) END -- '' was a dropped body
+                FROM events_text ORDER BY seq;
+                INSERT INTO sqlite_sequence (name, seq) SELECT 'events', 0 WHERE NOT EXISTS (SELECT 1 FROM sqlite_sequence WHERE name = 'events');
+                UPDATE sqlite_sequence SET seq = MAX(seq, COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'events_text'), 0)) WHERE name = 'events';
+                DROP TABLE events_text;
+                """;
+            command.ExecuteNonQuery();
+        }
+
+        command.CommandText = $"PRAGMA user_version = {CompactVersion}";
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     /// <summary>

@@ -6,6 +6,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using PrivateFlows.Runtime.Processing;
 using PrivateFlows.Runtime.Serialization;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Differential;
 using PrivateFlows.Runtime.Tests.Support;
@@ -136,7 +137,8 @@ public sealed class BatchedStepTests : IDisposable
         {
             await connection.OpenAsync();
             await using var command = connection.CreateCommand();
-            command.CommandText = "UPDATE events SET body = replace(body, '\"amount\":10', '\"amount\":1000') WHERE id = 'o-7'";
+            command.CommandText = "UPDATE events SET body = $body WHERE id = 'o-7'";
+            command.Parameters.AddWithValue("$body", SqliteJourneyStore.EventBody(Events.Order("c1", engine.Now, "o-7", 1000m)));
             (await command.ExecuteNonQueryAsync()).Should().Be(1);
         }
 
