@@ -45,10 +45,11 @@ public sealed class ProcessingOptions
 
     /// <summary>
     /// Most queued events held in memory whole; an event accepted while the backlog is larger is queued by its id and
-    /// its body read back from the inbox by the step that processes it (one read per batched step).
+    /// its body read back from the inbox by the step that processes it (one read per batched step). Whole events cost
+    /// about 1.4 KB each (140 MB at 100,000) and save the read back: 2,327 → 2,785 events/s at 20,000 → 100,000 (40k-event A/B).
     /// </summary>
     [Range(0, 10_000_000)]
-    public int MaxEventsInMemory { get; set; } = 20_000;
+    public int MaxEventsInMemory { get; set; } = 100_000;
 
     /// <summary>What a refused producer is told to wait before sending again (<c>Retry-After</c>, whole seconds).</summary>
     public TimeSpan BusyRetryAfter { get; set; } = TimeSpan.FromSeconds(2);
