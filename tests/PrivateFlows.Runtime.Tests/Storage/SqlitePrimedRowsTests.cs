@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -51,6 +52,7 @@ public sealed class SqlitePrimedRowsTests : IDisposable
         // Else rows are written as before (plain, deflated, TEXT): about twice the bytes. Refresh Primers/*.br only with new primer names.
         PrimedRows.Journal.IsPrimed.Should().BeTrue();
         PrimedRows.Facts.IsPrimed.Should().BeTrue();
+        PrimedRows.MessageBodies.IsPrimed.Should().BeTrue();
     }
 
     [Fact]
@@ -109,6 +111,37 @@ public sealed class SqlitePrimedRowsTests : IDisposable
         primed.Length.Should().BeLessThan(plain.Length);
         StepFacts.Decode("onboarding", plain).Should().Equal(facts);
         StepFacts.Decode("onboarding", primed).Should().Equal(facts);
+    }
+
+    [Fact]
+    public async Task A_message_body_is_stored_compressed_with_its_time_as_ticks_and_rows_with_a_text_body_and_time_still_read()
+    {
+        var path = _folder.File("messages.db");
+        await using var store = Open(path);
+        var at = At.AddTicks(1234567);
+        var primed = new MessageRecord("i1/1/send", "c1", "i1", "onboarding", "welcome", "app_push", "marketing", "onboarding-welcome", "en", "Welcome",
+            "Hi Customer 1, welcome to Xiaoman Life! 🎉 Your points, member perks and orders are all under \"Me\". Take a look at this week's new arrivals.",
+            "c1-device", "sandbox", DeliveryStatus.Sandboxed, 1, null, at);
+        var old = primed with { EffectId = "i1/2/send", Body = "hi", At = at.AddMinutes(1) };
+        await store.RecordMessageAsync(primed);
+        Execute(path, """
+            INSERT INTO messages (effect_id, customer_id, instance_id, journey, step, channel, category, template, locale, subject, body, address, via, status, attempts, detail, at)
+            VALUES ('i1/2/send', 'c1', 'i1', 'onboarding', 'welcome', 'app_push', 'marketing', 'onboarding-welcome', 'en', 'Welcome', 'hi', 'c1-device', 'sandbox', 'sandboxed', 1, NULL, $e)
+            """, StoredTime.Text(old.At));
+
+        Count(path, "SELECT COUNT(*) FROM messages WHERE typeof(body) = 'blob' AND typeof(at) = 'blob' AND LENGTH(at) = 8").Should().Be(1);
+        Count(path, "SELECT LENGTH(body) FROM messages WHERE effect_id = 'i1/1/send'").Should().BeLessThan(Encoding.UTF8.GetByteCount(primed.Body) / 2);
+        (await store.ReadMessagesAsync("c1", 10)).Should().Equal(primed, old);
+        (await store.ReadMessageAsync("i1/1/send")).Should().Be(primed);
+    }
+
+    [Fact]
+    public void A_message_body_without_the_primer_stays_text()
+    {
+        const string body = "客户1，欢迎加入小满生活会员！🎉";
+        MessageBodies.Store(body, ChangedEncoder()).Should().Be(body);
+        MessageBodies.Read(MessageBodies.Store(body)).Should().Be(body);
+        MessageBodies.Read(body).Should().Be(body);
     }
 
     private static void Execute(string path, string sql, object value)
