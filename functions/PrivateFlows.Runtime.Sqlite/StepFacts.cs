@@ -7,13 +7,11 @@ namespace PrivateFlows.Runtime.Sqlite;
 /// <summary>
 /// The journey facts one customer step gave one journey, as the facts row's compact column (the journey is the row's
 /// key, so it is not repeated): instance ids once per row, fact ids that start with their instance id by their tail,
-/// optional fields only when set. The row is then compressed after a primer of typical facts rows
-/// (<see cref="PrimedRows.Facts"/>), when that is shorter; plain rows (written earlier, or without the primer) read as well.
+/// optional fields only when set.
 /// </summary>
 internal static class StepFacts
 {
     private const byte Format = 1;
-    private const byte Primed = 2;
     private const byte HasVersion = 0x01;
     private const byte HasVariant = 0x02;
     private const byte HasChannel = 0x04;
@@ -22,12 +20,8 @@ internal static class StepFacts
     private const byte HasStep = 0x20;
     private const byte IdAfterInstance = 0x40;
 
-    public static byte[] Encode(IReadOnlyList<JourneyFact> facts) => Encode(facts, PrimedRows.Facts);
-
-    /// <summary>A row as <paramref name="primer"/> compresses it: plain when it is not primed (a changed encoder).</summary>
-    internal static byte[] Encode(IReadOnlyList<JourneyFact> facts, CompressedJson primer)
+    public static byte[] Encode(IReadOnlyList<JourneyFact> facts)
     {
-        ArgumentNullException.ThrowIfNull(primer);
         var w = new CompactWriter();
         w.Byte(Format);
         w.UInt((ulong)facts.Count);
@@ -52,20 +46,12 @@ internal static class StepFacts
             if (f.Step is { } step) w.Shared(step);
         }
 
-        var plain = w.ToArray();
-        if (!primer.IsPrimed) return plain;
-        var packed = primer.Compress(plain);
-        if (1 + packed.Length >= plain.Length) return plain;
-        var row = new byte[1 + packed.Length];
-        row[0] = Primed;
-        packed.CopyTo(row, 1);
-        return row;
+        return w.ToArray();
     }
 
     public static List<JourneyFact> Decode(string journey, byte[] column)
     {
-        ArgumentNullException.ThrowIfNull(column);
-        var r = new CompactReader(column.Length > 0 && column[0] == Primed ? PrimedRows.Facts.Decompress(column.AsSpan(1)) : column);
+        var r = new CompactReader(column);
         if (r.Byte() != Format) throw new InvalidDataException("a facts row has an unknown format");
         var count = checked((int)r.UInt());
         var facts = new List<JourneyFact>(count);

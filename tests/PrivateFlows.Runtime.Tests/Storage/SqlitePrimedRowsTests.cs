@@ -2,7 +2,6 @@ using System.Text;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using PrivateFlows.Runtime.Insights;
 using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
@@ -12,7 +11,7 @@ using PrivateFlows.Workflows.Language;
 namespace PrivateFlows.Runtime.Tests.Storage;
 
 /// <summary>
-/// Journal rows, journey facts rows and message bodies compressed after a primer of their kind: every format written
+/// Journal rows and message bodies compressed after a primer of their kind: every format written
 /// this session or before reads back, and a runtime whose encoder no longer reproduces a primer writes rows that read.
 /// </summary>
 public sealed class SqlitePrimedRowsTests : IDisposable
@@ -51,7 +50,6 @@ public sealed class SqlitePrimedRowsTests : IDisposable
     {
         // Else rows are written as before (plain, deflated, TEXT): about twice the bytes. Refresh Primers/*.br only with new primer names.
         PrimedRows.Journal.IsPrimed.Should().BeTrue();
-        PrimedRows.Facts.IsPrimed.Should().BeTrue();
         PrimedRows.MessageBodies.IsPrimed.Should().BeTrue();
     }
 
@@ -91,26 +89,6 @@ public sealed class SqlitePrimedRowsTests : IDisposable
         (await store.ReadCustomerHistoryAsync("c1", 0, 100)).Entries.Should().Equal(Registration());
         (await store.ReadCustomerHistoryAsync("c2", 0, 100)).Entries.Should().Equal(Registration());
         (await store.ReadCustomerHistoryAsync("c3", 0, 100)).Entries.Should().Equal(Batched());
-    }
-
-    [Fact]
-    public void A_facts_row_primed_or_plain_reads_back_the_same_facts()
-    {
-        JourneyFact[] facts =
-        [
-            new($"{Instance}/h0", Instance, "onboarding", JourneyFactKind.Entered, At, Version: "5d0e1de150bb3012"),
-            new(JourneyFacts.ReachedId(Instance, "welcome"), Instance, "onboarding", JourneyFactKind.Reached, At, Step: "welcome"),
-            new($"{Instance}/h1", Instance, "onboarding", JourneyFactKind.Sent, At, Channel: "app_push", Step: "welcome"),
-            new(JourneyFacts.ReachedId(Instance, "wait-1d"), Instance, "onboarding", JourneyFactKind.Reached, At, Step: "wait-1d"),
-        ];
-        var plain = StepFacts.Encode(facts, ChangedEncoder());
-        var primed = StepFacts.Encode(facts);
-
-        plain[0].Should().Be(1);
-        primed[0].Should().Be(2);
-        primed.Length.Should().BeLessThan(plain.Length);
-        StepFacts.Decode("onboarding", plain).Should().Equal(facts);
-        StepFacts.Decode("onboarding", primed).Should().Equal(facts);
     }
 
     [Fact]
