@@ -6,15 +6,17 @@ namespace PrivateFlows.Runtime.Sqlite;
 /// <summary>
 /// The history entries of one customer step as the journal row's compact column: the instance, journey and step of
 /// each entry are stored once per row, an entry id that starts with its instance id keeps only its tail, and times
-/// are deltas from the entry before (a step's entries mostly share their instant). A long row (a batched step's) is
-/// deflated as well: its texts repeat across entries, which a short row's hardly do.
+/// are deltas from the entry before (a step's entries mostly share their instant). The row is then compressed after a
+/// primer of typical journal rows (<see cref="PrimedRows.Journal"/>): a short row's texts hardly repeat within it, but
+/// they repeat the primer's. Rows written earlier stay as they were (plain, or deflated when 512 bytes or longer) and read.
 /// </summary>
 internal static class JournalEntries
 {
     private const byte Format = 1;
     private const byte Deflated = 2;
+    private const byte Primed = 3;
 
-    /// <summary>Rows shorter than this stay as they are: deflating them saves a few percent for as much CPU.</summary>
+    /// <summary>Without the primer, rows shorter than this stay as they are: deflating them saves a few percent for as much CPU.</summary>
     private const int DeflateFrom = 512;
     private const byte HasStep = 0x20;
     private const byte IdAfterInstance = 0x40;
@@ -31,8 +33,12 @@ internal static class JournalEntries
             FROM (SELECT hex(substr(entries, 1, 3)) AS h FROM journal))
         """;
 
-    public static byte[] Encode(IReadOnlyList<HistoryEntry> entries)
+    public static byte[] Encode(IReadOnlyList<HistoryEntry> entries) => Encode(entries, PrimedRows.Journal);
+
+    /// <summary>Rows as <paramref name="primer"/> compresses them: plain or deflated when it is not primed (a changed encoder).</summary>
+    internal static byte[] Encode(IReadOnlyList<HistoryEntry> entries, CompressedJson primer)
     {
+        ArgumentNullException.ThrowIfNull(primer);
         // The page cursor keeps an entry's place in 24 bits (SqliteJourneyStore.History.cs).
         if (entries.Count >= 1 << 24) throw new ArgumentException("a step writes fewer than 16,777,216 history entries", nameof(entries));
         var w = new CompactWriter();
@@ -54,12 +60,18 @@ internal static class JournalEntries
         }
 
         var plain = w.ToArray();
+        if (primer.IsPrimed) return Prime(plain, entries.Count, primer);
         return plain.Length < DeflateFrom ? plain : Deflate(plain, entries.Count);
     }
 
     public static List<HistoryEntry> Decode(byte[] column)
     {
-        var r = new CompactReader(column.Length > 0 && column[0] == Deflated ? Inflate(column) : column);
+        var r = new CompactReader(column.Length == 0 ? column : column[0] switch
+        {
+            Deflated => Inflate(column),
+            Primed => PrimedRows.Journal.Decompress(column.AsSpan(CountEnd(column))),
+            _ => column,
+        });
         if (r.Byte() != Format) throw new InvalidDataException("a journal row has an unknown format");
         var count = checked((int)r.UInt());
         var entries = new List<HistoryEntry>(count);
@@ -91,11 +103,32 @@ internal static class JournalEntries
         return packed.Length < plain.Length ? packed.ToArray() : plain;
     }
 
-    private static byte[] Inflate(byte[] column)
+    /// <summary>The format byte and the entry count stay readable (<see cref="CountSql"/>), the compressed plain row follows.</summary>
+    private static byte[] Prime(byte[] plain, int count, CompressedJson primer)
+    {
+        var header = new CompactWriter();
+        header.Byte(Primed);
+        header.UInt((ulong)count);
+        var head = header.ToArray();
+        var packed = primer.Compress(plain);
+        if (head.Length + packed.Length >= plain.Length) return plain;
+        var row = new byte[head.Length + packed.Length];
+        head.CopyTo(row, 0);
+        packed.CopyTo(row, head.Length);
+        return row;
+    }
+
+    /// <summary>Where the entry count after the format byte ends.</summary>
+    private static int CountEnd(byte[] column)
     {
         var start = 1;
-        while (column[start] >= 0x80) start++; // the entry count
-        start++;
+        while (column[start] >= 0x80) start++;
+        return start + 1;
+    }
+
+    private static byte[] Inflate(byte[] column)
+    {
+        var start = CountEnd(column);
         using var inflate = new DeflateStream(new MemoryStream(column, start, column.Length - start), CompressionMode.Decompress);
         using var plain = new MemoryStream(column.Length * 3);
         inflate.CopyTo(plain);

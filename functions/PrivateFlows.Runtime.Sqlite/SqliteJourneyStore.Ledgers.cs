@@ -31,5 +31,6 @@ public sealed partial class SqliteJourneyStore
 
     private static MessageRecord MapMessage(SqliteDataReader r) => new(
         r.GetString(0), r.GetString(1), Text(r, 2), Text(r, 3), Text(r, 4), r.GetString(5), Text(r, 6), Text(r, 7), Text(r, 8), Text(r, 9),
-        r.GetString(10), Text(r, 11), r.GetString(12), Parse<DeliveryStatus>(r.GetString(13)), r.GetInt32(14), Text(r, 15), StoredTime.Parse(r.GetString(16)));
+        MessageBodies.Read(r.GetValue(10)), Text(r, 11), r.GetString(12), Parse<DeliveryStatus>(r.GetString(13)), r.GetInt32(14), Text(r, 15),
+        MessageBodies.ReadTime(r.GetValue(16)));
 }

@@ -153,8 +153,8 @@ public sealed partial class SqliteJourneyStore
 
     private static Row Message(MessageRecord m) =>
         new(UpsertMessage, [("$effect", m.EffectId), ("$customer", m.CustomerId), ("$instance", m.InstanceId), ("$journey", m.Journey), ("$step", m.Step),
-            ("$channel", m.Channel), ("$category", m.Category), ("$template", m.Template), ("$locale", m.Locale), ("$subject", m.Subject), ("$body", m.Body),
-            ("$address", m.Address), ("$via", m.Via), ("$status", Name(m.Status)), ("$attempts", m.Attempts), ("$detail", m.Detail), ("$at", StoredTime.Text(m.At))]);
+            ("$channel", m.Channel), ("$category", m.Category), ("$template", m.Template), ("$locale", m.Locale), ("$subject", m.Subject), ("$body", MessageBodies.Store(m.Body)),
+            ("$address", m.Address), ("$via", m.Via), ("$status", Name(m.Status)), ("$attempts", m.Attempts), ("$detail", m.Detail), ("$at", MessageBodies.Time(m.At))]);
 
     internal static string KindName(HistoryKind kind) => JsonNamingPolicy.SnakeCaseLower.ConvertName(kind.ToString());
 

@@ -60,7 +60,7 @@ public sealed class SqliteJournalTests : IDisposable
     }
 
     [Fact]
-    public async Task A_long_step_row_is_deflated_and_reads_back_the_same_entries()
+    public async Task A_long_step_row_is_compressed_and_reads_back_the_same_entries()
     {
         var path = _folder.File("long.db");
         await using var store = Open(path);
@@ -69,7 +69,7 @@ public sealed class SqliteJournalTests : IDisposable
             .ToList();
         await store.CommitStepAsync(new StepCommit(CustomerDocument.New("c1"), 0) { Write = StepWrite.Empty with { History = [.. entries.Select(e => new HistoryRow("c1", e))], At = At } });
 
-        Count(path, "SELECT unicode(CAST(substr(entries, 1, 1) AS TEXT)) FROM journal").Should().Be(2, "a long row is deflated");
+        Count(path, "SELECT unicode(CAST(substr(entries, 1, 1) AS TEXT)) FROM journal").Should().Be(3, "a long row is compressed after the journal primer");
         Count(path, "SELECT LENGTH(entries) FROM journal").Should().BeLessThan(entries.Sum(e => e.Detail.Length) / 2);
         Count(path, JournalEntries.CountSql).Should().Be(30, "the entry count stays readable");
         (await store.ReadCustomerHistoryAsync("c1", 0, 100)).Entries.Should().Equal(entries);

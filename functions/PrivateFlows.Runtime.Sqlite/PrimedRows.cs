@@ -1,0 +1,38 @@
+namespace PrivateFlows.Runtime.Sqlite;
+
+/// <summary>
+/// Row columns no SQL looks inside (journal rows, message bodies), compressed like documents
+/// (<see cref="CompressedJson"/>): Brotli after a primer of typical values of that kind (<c>Primers/*.bin</c> and
+/// <c>Primers/*.br</c>), storing only the value's part. A waiting customer's rows are short and alike ("entered …
+/// version …", the sent message's body), which plain compression can hardly shrink but a primer can. Journey facts
+/// rows stay plain: priming saved about 16 bytes of a 110-byte row for 16 µs more to write and 11 µs instead of 0.7
+/// to read, and the statistics read every facts row of a journey.
+/// </summary>
+internal static class PrimedRows
+{
+    public static CompressedJson Journal { get; } = Load("journal");
+
+    public static CompressedJson MessageBodies { get; } = Load("message-body");
+
+    /// <summary>The bytes <see cref="CompressedJson.Compress"/> stored, decompressed.</summary>
+    public static byte[] Decompress(this CompressedJson kind, ReadOnlySpan<byte> stored)
+    {
+        ArgumentNullException.ThrowIfNull(kind);
+        return kind.ReadPrefix<byte[], int>(stored, 0, static (ReadOnlySpan<byte> prefix, bool complete, int _, out byte[] value) =>
+        {
+            value = complete ? prefix.ToArray() : [];
+            return complete;
+        });
+    }
+
+    private static CompressedJson Load(string kind) => new(Resource($"{kind}.bin"), Resource($"{kind}.br"));
+
+    private static byte[] Resource(string name)
+    {
+        using var stream = typeof(PrimedRows).Assembly.GetManifestResourceStream($"PrivateFlows.Runtime.Sqlite.Primers.{name}")
+            ?? throw new InvalidOperationException($"the primer {name} is not embedded");
+        var bytes = new byte[stream.Length];
+        stream.ReadExactly(bytes);
+        return bytes;
+    }
+}
