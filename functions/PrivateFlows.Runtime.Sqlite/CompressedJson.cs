@@ -127,6 +127,14 @@ internal sealed class CompressedJson
             return true;
         }, whole: true);
 
+    /// <summary>The bytes <see cref="Compress"/> stored, decompressed whole.</summary>
+    public byte[] Decompress(ReadOnlySpan<byte> stored) =>
+        ReadPrefix(stored, 0, static (ReadOnlySpan<byte> bytes, bool complete, int _, out byte[] value) =>
+        {
+            value = complete ? bytes.ToArray() : [];
+            return complete;
+        }, whole: true);
+
     /// <summary>
     /// Decompresses only as much as <paramref name="tryRead"/> needs: it gets a growing prefix of the UTF-8 JSON
     /// (<c>complete</c> once it is all there) and answers false until the prefix holds what it reads. Reading one
@@ -206,7 +214,8 @@ internal sealed class CompressedJson
         return written + flushed;
     }
 
-    private static byte[] Resource(string name)
+    /// <summary>An embedded file of <c>Primers/</c>.</summary>
+    internal static byte[] Resource(string name)
     {
         using var stream = typeof(CompressedJson).Assembly.GetManifestResourceStream($"PrivateFlows.Runtime.Sqlite.Primers.{name}")
             ?? throw new InvalidOperationException($"the primer {name} is not embedded");

@@ -14,25 +14,5 @@ internal static class PrimedRows
 
     public static CompressedJson MessageBodies { get; } = Load("message-body");
 
-    /// <summary>The bytes <see cref="CompressedJson.Compress"/> stored, decompressed.</summary>
-    public static byte[] Decompress(this CompressedJson kind, ReadOnlySpan<byte> stored)
-    {
-        ArgumentNullException.ThrowIfNull(kind);
-        return kind.ReadPrefix<byte[], int>(stored, 0, static (ReadOnlySpan<byte> prefix, bool complete, int _, out byte[] value) =>
-        {
-            value = complete ? prefix.ToArray() : [];
-            return complete;
-        });
-    }
-
-    private static CompressedJson Load(string kind) => new(Resource($"{kind}.bin"), Resource($"{kind}.br"));
-
-    private static byte[] Resource(string name)
-    {
-        using var stream = typeof(PrimedRows).Assembly.GetManifestResourceStream($"PrivateFlows.Runtime.Sqlite.Primers.{name}")
-            ?? throw new InvalidOperationException($"the primer {name} is not embedded");
-        var bytes = new byte[stream.Length];
-        stream.ReadExactly(bytes);
-        return bytes;
-    }
+    private static CompressedJson Load(string kind) => new(CompressedJson.Resource($"{kind}.bin"), CompressedJson.Resource($"{kind}.br"));
 }
