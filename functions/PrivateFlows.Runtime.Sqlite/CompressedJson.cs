@@ -2,59 +2,79 @@ using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text.Json;
+using ZstdSharp;
+using ZstdSharp.Unsafe;
 
 namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>
-/// How the store keeps JSON it never queries in SQL (customer documents, inbox event bodies): UTF-8 JSON compressed
-/// with Brotli, serialised straight to bytes (no intermediate string). A stored value is a format byte, the JSON's
-/// length (4 bytes, little-endian), then the Brotli bytes.
+/// How the store keeps JSON it never queries in SQL (customer documents, inbox event bodies; journal rows and message
+/// bodies through <see cref="PrimedRows"/>): UTF-8 compressed with zstd against a dictionary of that kind, serialised
+/// straight to bytes (no intermediate string). A stored value is the format byte 3, the value's length (a varint),
+/// then a zstd frame without magic number, content size, checksum or dictionary id (5 bytes saved on a 200-byte value).
 /// <para>
-/// Documents and event bodies are short and alike, so each kind has a primer: sample JSON of that kind
-/// (<c>Primers/*.json</c>) compressed ahead of the value in the same Brotli stream, so the value's bytes refer back
-/// to it. Only the part after the primer is stored; a reader feeds the decoder the primer's own compressed bytes
-/// (<c>Primers/*.br</c>, fixed when the primer was made) and then the stored part. The document primer is a waiting
-/// onboarding customer (1.5 KB): such a document takes 230 bytes instead of 762 (quality 1 unprimed), a
-/// full-workload one 1,035 instead of 1,490, for about 13 and 31 µs more to write (a 6.6 KB primer reached 710 bytes
-/// for 67 µs more). Quality 1 cannot refer back across the primer, hence quality 2. Should a future runtime's encoder no longer produce the embedded primer bytes,
-/// values are written unprimed (quality 1), and everything stored keeps reading.
+/// Documents and rows are short and alike, so each kind has a dictionary: sample values of that kind
+/// (<c>Primers/*.json</c>, <c>Primers/*.bin</c>) as raw content the frame refers back to. The document dictionary is
+/// a waiting onboarding customer (1.5 KB). Each thread loads a kind's dictionary once into its own zstd contexts, so
+/// a value costs only its own bytes. The dictionary is part of format 3 for good: a changed sample needs a new format
+/// byte (and the old sample kept to read what was stored).
+/// </para>
+/// <para>
+/// Earlier versions wrote Brotli (format 1: quality 1, no primer; format 2: after the same sample compressed in the
+/// same stream, reading fed the decoder the sample's compressed bytes, <c>Primers/*.br</c>, first). Those values
+/// still read; nothing writes them any more.
 /// </para>
 /// </summary>
 internal sealed class CompressedJson
 {
     private const byte Plain = 1;
     private const byte Primed = 2;
-    private const int PlainQuality = 1; // 7.7 KB → 1.8 KB in about 23 µs (Deflate fastest: 2.2 KB; higher qualities 80–500 µs)
-    private const int PrimedQuality = 2; // the lowest quality that refers back to earlier blocks (the primer)
-    private const int Window = 16; // 64 KiB: the primer and any document
-    private const int HeaderBytes = 1 + sizeof(int);
-
-    public static CompressedJson Documents { get; } = new("document");
+    private const byte Zstd = 3;
+    private const int BrotliHeaderBytes = 1 + sizeof(int);
+    private const int MaxHeaderBytes = 1 + 5;
 
     /// <summary>
-    /// Unprimed: a primed registration body takes about 107 bytes instead of 279, but quality 2 sets up a 256 KiB
-    /// hash table per encoder, about 55 µs on every ingested event (10 µs unprimed).
+    /// Level 1 (zstd "fast"), measured on stored values of the timers benchmark (see docs/architecture.md): higher levels
+    /// save a few bytes a value for several times the CPU.
     /// </summary>
-    public static CompressedJson EventBodies { get; } = new([], []);
+    private const int Level = 1;
 
-    private readonly byte[] _primer;
+    public static CompressedJson Documents { get; } = new("document.json", "document.br");
+
+    /// <summary>
+    /// Against the bodies of the journey examples' events (<c>workflows/journeys/examples/*.events.jsonl</c>, one or two
+    /// of each type, registrations last): the property names and vocabulary of the event schemas. A registration body
+    /// takes about 140 bytes instead of 255 without a dictionary (272 with Brotli quality 1), and compresses and
+    /// decompresses faster. Before zstd, event bodies had no primer (format 1 only).
+    /// </summary>
+    public static CompressedJson EventBodies { get; } = new(Resource("event-body.json"), []);
+
+    private static int _kinds;
+
+    [ThreadStatic]
+    private static Compressor?[]? _compressors;
+
+    [ThreadStatic]
+    private static Decompressor?[]? _decompressors;
+
+    private readonly int _kind = Interlocked.Increment(ref _kinds) - 1;
+    private readonly byte[] _dictionary;
     private readonly byte[] _primerStream;
 
-    private CompressedJson(string kind)
-        : this(Resource($"{kind}.json"), Resource($"{kind}.br"))
+    private CompressedJson(string dictionary, string primerStream)
+        : this(Resource(dictionary), Resource(primerStream))
     {
     }
 
-    /// <summary>A kind with its primer and the primer's compressed bytes as values of this kind were first written with.</summary>
-    internal CompressedJson(byte[] primer, byte[] primerStream)
+    /// <summary>
+    /// A kind with its dictionary (the sample values) and the sample's Brotli bytes that values of this kind were
+    /// written after before zstd (format 2; empty for a kind that was never primed).
+    /// </summary>
+    internal CompressedJson(byte[] dictionary, byte[] primerStream)
     {
-        _primer = primer;
+        _dictionary = dictionary;
         _primerStream = primerStream;
-        IsPrimed = primer.Length > 0 && PrimerStream(_primer).AsSpan().SequenceEqual(_primerStream);
     }
-
-    /// <summary>False when this runtime's Brotli encoder no longer reproduces the embedded primer bytes: values are written unprimed.</summary>
-    public bool IsPrimed { get; }
 
     [ThreadStatic]
     private static ArrayBufferWriter<byte>? _buffer;
@@ -84,35 +104,19 @@ internal sealed class CompressedJson
         }
     }
 
-    /// <summary>Compresses UTF-8 JSON as it is.</summary>
+    /// <summary>Compresses UTF-8 JSON (or any bytes of this kind) as it is.</summary>
     public byte[] Compress(ReadOnlySpan<byte> utf8)
     {
-        var primed = IsPrimed;
-        var rented = ArrayPool<byte>.Shared.Rent(BrotliEncoder.GetMaxCompressedLength(utf8.Length + (primed ? _primer.Length : 0)) + 64);
-        var encoder = new BrotliEncoder(primed ? PrimedQuality : PlainQuality, Window); // a mutable struct: not a read-only using variable
+        var rented = ArrayPool<byte>.Shared.Rent(MaxHeaderBytes + ZstdSharp.Compressor.GetCompressBound(utf8.Length));
         try
         {
-            var skip = 0;
-            if (primed)
-            {
-                skip = Prime(ref encoder, _primer, rented);
-                if (skip != _primerStream.Length) throw new InvalidOperationException("the Brotli encoder primed differently from its start-up check");
-            }
-
-            if (encoder.Compress(utf8, rented.AsSpan(skip), out _, out var written, isFinalBlock: true) != OperationStatus.Done)
-            {
-                throw new InvalidOperationException("Brotli could not compress into its own maximum length");
-            }
-
-            var stored = new byte[HeaderBytes + written];
-            stored[0] = primed ? Primed : Plain;
-            BinaryPrimitives.WriteInt32LittleEndian(stored.AsSpan(1), utf8.Length);
-            rented.AsSpan(skip, written).CopyTo(stored.AsSpan(HeaderBytes));
-            return stored;
+            rented[0] = Zstd;
+            var header = 1 + WriteVarint(rented.AsSpan(1), (uint)utf8.Length);
+            var written = ThreadCompressor().Wrap(utf8, rented.AsSpan(header));
+            return rented.AsSpan(0, header + written).ToArray();
         }
         finally
         {
-            encoder.Dispose();
             ArrayPool<byte>.Shared.Return(rented);
         }
     }
@@ -145,24 +149,80 @@ internal sealed class CompressedJson
     private T ReadPrefix<T, TState>(ReadOnlySpan<byte> stored, TState state, TryReadJson<T, TState> tryRead, bool whole)
     {
         ArgumentNullException.ThrowIfNull(tryRead);
-        if (stored.Length < HeaderBytes || stored[0] is not (Plain or Primed)) throw new InvalidDataException("not a compressed JSON value");
+        if (stored.Length == 0) throw new InvalidDataException("not a compressed JSON value");
+        return stored[0] switch
+        {
+            Zstd => ReadZstd(stored, state, tryRead, whole),
+            Plain or Primed => ReadBrotli(stored, state, tryRead, whole),
+            _ => throw new InvalidDataException("not a compressed JSON value"),
+        };
+    }
+
+    private T ReadZstd<T, TState>(ReadOnlySpan<byte> stored, TState state, TryReadJson<T, TState> tryRead, bool whole)
+    {
+        var header = 1 + ReadVarint(stored[1..], out var length);
+        if (length > int.MaxValue) throw new InvalidDataException("a compressed JSON value longer than 2 GB");
+        var rented = ArrayPool<byte>.Shared.Rent((int)length);
+        var decompressor = ThreadDecompressor();
+        try
+        {
+            var input = stored[header..];
+            if (whole)
+            {
+                // One call: no streaming state, and the frame decodes straight into the buffer.
+                if (decompressor.Unwrap(input, rented.AsSpan(0, (int)length)) != length) throw new InvalidDataException("a compressed JSON value has another length than stored");
+                return tryRead(rented.AsSpan(0, (int)length), complete: true, state, out var value) ? value : throw new InvalidDataException("a compressed JSON value did not read whole");
+            }
+
+            decompressor.ResetStream(); // an earlier prefix read may have stopped in the middle of its frame
+            var written = 0;
+            for (var step = PrefixStep; ; step *= 2)
+            {
+                var status = decompressor.UnwrapStream(input, rented.AsSpan(written, Math.Min((int)length - written, step)), out var consumed, out var produced);
+                if (status == OperationStatus.InvalidData) throw new InvalidDataException("a compressed JSON value does not decompress");
+                input = input[consumed..];
+                written += produced;
+                var complete = written == (int)length;
+                if (tryRead(rented.AsSpan(0, written), complete, state, out var value)) return value;
+                if (complete || (produced == 0 && status != OperationStatus.DestinationTooSmall))
+                {
+                    throw new InvalidDataException("a compressed JSON value ended before what was read from it");
+                }
+            }
+        }
+        catch (ZstdException e)
+        {
+            throw new InvalidDataException("a compressed JSON value does not decompress", e);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(rented);
+        }
+    }
+
+    /// <summary>Values an earlier version stored: Brotli, format 2 after the kind's sample.</summary>
+    private T ReadBrotli<T, TState>(ReadOnlySpan<byte> stored, TState state, TryReadJson<T, TState> tryRead, bool whole)
+    {
+        if (stored.Length < BrotliHeaderBytes) throw new InvalidDataException("not a compressed JSON value");
         var length = BinaryPrimitives.ReadInt32LittleEndian(stored[1..]);
         if (length < 0) throw new InvalidDataException("a compressed JSON value with a negative length");
-        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(length, stored[0] == Primed ? _primer.Length : 0));
+        var primed = stored[0] == Primed;
+        if (primed && _primerStream.Length == 0) throw new InvalidDataException("a primed value of a kind that has no primer");
+        var rented = ArrayPool<byte>.Shared.Rent(Math.Max(length, primed ? _dictionary.Length : 0));
         var decoder = new BrotliDecoder(); // a mutable struct: not a read-only using variable
         try
         {
-            if (stored[0] == Primed)
+            if (primed)
             {
                 // The primer goes through the decoder into the same buffer and is overwritten by the value.
                 var status = decoder.Decompress(_primerStream, rented, out var consumed, out var primer);
-                if (status == OperationStatus.InvalidData || consumed != _primerStream.Length || primer != _primer.Length)
+                if (status == OperationStatus.InvalidData || consumed != _primerStream.Length || primer != _dictionary.Length)
                 {
                     throw new InvalidDataException("the embedded primer does not decompress to itself");
                 }
             }
 
-            var input = stored[HeaderBytes..];
+            var input = stored[BrotliHeaderBytes..];
             var written = 0;
             for (var step = whole ? Math.Max(length, 1) : PrefixStep; ; step *= 2)
             {
@@ -188,30 +248,51 @@ internal sealed class CompressedJson
     /// <summary>The first prefix <see cref="ReadPrefix"/> decompresses (then twice as much each time).</summary>
     private const int PrefixStep = 4096;
 
-    /// <summary>The primer compressed and flushed at a byte boundary, as this runtime's encoder does it (what <c>Primers/*.br</c> hold).</summary>
-    internal static byte[] PrimerStream(ReadOnlySpan<byte> primer)
+    /// <summary>This thread's compressor of this kind, its dictionary loaded on first use.</summary>
+    private Compressor ThreadCompressor()
     {
-        var output = new byte[BrotliEncoder.GetMaxCompressedLength(primer.Length) + 64];
-        var encoder = new BrotliEncoder(PrimedQuality, Window);
-        try
-        {
-            return output[..Prime(ref encoder, primer, output)];
-        }
-        finally
-        {
-            encoder.Dispose();
-        }
+        var compressors = _compressors;
+        if (compressors is null || compressors.Length <= _kind) Array.Resize(ref _compressors, Math.Max(_kind + 1, 4));
+        if (_compressors![_kind] is { } compressor) return compressor;
+        compressor = new Compressor(Level);
+        compressor.SetParameter(ZSTD_cParameter.ZSTD_c_experimentalParam2, (int)ZSTD_format_e.ZSTD_f_zstd1_magicless); // the format
+        compressor.SetParameter(ZSTD_cParameter.ZSTD_c_contentSizeFlag, 0); // the header holds the length
+        compressor.SetParameter(ZSTD_cParameter.ZSTD_c_checksumFlag, 0);
+        compressor.SetParameter(ZSTD_cParameter.ZSTD_c_dictIDFlag, 0); // the kind names its dictionary
+        if (_dictionary.Length > 0) compressor.LoadDictionary(_dictionary);
+        return _compressors[_kind] = compressor;
     }
 
-    private static int Prime(ref BrotliEncoder encoder, ReadOnlySpan<byte> primer, Span<byte> output)
+    /// <summary>This thread's decompressor of this kind, its dictionary loaded on first use.</summary>
+    private Decompressor ThreadDecompressor()
     {
-        if (encoder.Compress(primer, output, out _, out var written, isFinalBlock: false) != OperationStatus.Done ||
-            encoder.Flush(output[written..], out var flushed) != OperationStatus.Done)
+        var decompressors = _decompressors;
+        if (decompressors is null || decompressors.Length <= _kind) Array.Resize(ref _decompressors, Math.Max(_kind + 1, 4));
+        if (_decompressors![_kind] is { } decompressor) return decompressor;
+        decompressor = new Decompressor();
+        decompressor.SetParameter(ZSTD_dParameter.ZSTD_d_experimentalParam1, (int)ZSTD_format_e.ZSTD_f_zstd1_magicless); // the format
+        if (_dictionary.Length > 0) decompressor.LoadDictionary(_dictionary);
+        return _decompressors[_kind] = decompressor;
+    }
+
+    private static int WriteVarint(Span<byte> output, uint value)
+    {
+        var i = 0;
+        for (; value >= 0x80; value >>= 7) output[i++] = (byte)(value | 0x80);
+        output[i++] = (byte)value;
+        return i;
+    }
+
+    private static int ReadVarint(ReadOnlySpan<byte> input, out uint value)
+    {
+        value = 0;
+        for (var i = 0; i < 5 && i < input.Length; i++)
         {
-            throw new InvalidOperationException("Brotli could not compress a primer");
+            value |= (uint)(input[i] & 0x7F) << (7 * i);
+            if (input[i] < 0x80) return i + 1;
         }
 
-        return written + flushed;
+        throw new InvalidDataException("a compressed JSON value without its length");
     }
 
     /// <summary>An embedded file of <c>Primers/</c>.</summary>

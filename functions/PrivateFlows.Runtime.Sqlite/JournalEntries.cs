@@ -6,9 +6,10 @@ namespace PrivateFlows.Runtime.Sqlite;
 /// <summary>
 /// The history entries of one customer step as the journal row's compact column: the instance, journey and step of
 /// each entry are stored once per row, an entry id that starts with its instance id keeps only its tail, and times
-/// are deltas from the entry before (a step's entries mostly share their instant). The row is then compressed after a
-/// primer of typical journal rows (<see cref="PrimedRows.Journal"/>): a short row's texts hardly repeat within it, but
-/// they repeat the primer's. Rows written earlier stay as they were (plain, or deflated when 512 bytes or longer) and read.
+/// are deltas from the entry before (a step's entries mostly share their instant). The row is then compressed against
+/// a dictionary of typical journal rows (<see cref="PrimedRows.Journal"/>): a short row's texts hardly repeat within
+/// it, but they repeat the dictionary's. Rows written earlier stay as they were (plain, deflated when 512 bytes or
+/// longer, or Brotli after the same sample: the compressed value says which) and read.
 /// </summary>
 internal static class JournalEntries
 {
@@ -16,8 +17,6 @@ internal static class JournalEntries
     private const byte Deflated = 2;
     private const byte Primed = 3;
 
-    /// <summary>Without the primer, rows shorter than this stay as they are: deflating them saves a few percent for as much CPU.</summary>
-    private const int DeflateFrom = 512;
     private const byte HasStep = 0x20;
     private const byte IdAfterInstance = 0x40;
     private const byte KindBits = 0x1F;
@@ -33,12 +32,8 @@ internal static class JournalEntries
             FROM (SELECT hex(substr(entries, 1, 3)) AS h FROM journal))
         """;
 
-    public static byte[] Encode(IReadOnlyList<HistoryEntry> entries) => Encode(entries, PrimedRows.Journal);
-
-    /// <summary>Rows as <paramref name="primer"/> compresses them: plain or deflated when it is not primed (a changed encoder).</summary>
-    internal static byte[] Encode(IReadOnlyList<HistoryEntry> entries, CompressedJson primer)
+    public static byte[] Encode(IReadOnlyList<HistoryEntry> entries)
     {
-        ArgumentNullException.ThrowIfNull(primer);
         // The page cursor keeps an entry's place in 24 bits (SqliteJourneyStore.History.cs).
         if (entries.Count >= 1 << 24) throw new ArgumentException("a step writes fewer than 16,777,216 history entries", nameof(entries));
         var w = new CompactWriter();
@@ -59,9 +54,7 @@ internal static class JournalEntries
             w.Text(e.Detail);
         }
 
-        var plain = w.ToArray();
-        if (primer.IsPrimed) return Prime(plain, entries.Count, primer);
-        return plain.Length < DeflateFrom ? plain : Deflate(plain, entries.Count);
+        return Prime(w.ToArray(), entries.Count);
     }
 
     public static List<HistoryEntry> Decode(byte[] column)
@@ -91,26 +84,14 @@ internal static class JournalEntries
         return entries;
     }
 
-    /// <summary>The format byte and the entry count stay readable (<see cref="CountSql"/>), the plain row follows deflated.</summary>
-    private static byte[] Deflate(byte[] plain, int count)
-    {
-        using var packed = new MemoryStream(plain.Length / 2);
-        var header = new CompactWriter();
-        header.Byte(Deflated);
-        header.UInt((ulong)count);
-        packed.Write(header.ToArray());
-        using (var deflate = new DeflateStream(packed, CompressionLevel.Fastest, leaveOpen: true)) deflate.Write(plain);
-        return packed.Length < plain.Length ? packed.ToArray() : plain;
-    }
-
     /// <summary>The format byte and the entry count stay readable (<see cref="CountSql"/>), the compressed plain row follows.</summary>
-    private static byte[] Prime(byte[] plain, int count, CompressedJson primer)
+    private static byte[] Prime(byte[] plain, int count)
     {
         var header = new CompactWriter();
         header.Byte(Primed);
         header.UInt((ulong)count);
         var head = header.ToArray();
-        var packed = primer.Compress(plain);
+        var packed = PrimedRows.Journal.Compress(plain);
         if (head.Length + packed.Length >= plain.Length) return plain;
         var row = new byte[head.Length + packed.Length];
         head.CopyTo(row, 0);

@@ -4,23 +4,18 @@ using System.Text;
 namespace PrivateFlows.Runtime.Sqlite;
 
 /// <summary>
-/// A sent message's body as the messages row keeps it: compressed after a primer of typical bodies
-/// (<see cref="PrimedRows.MessageBodies"/>) as a BLOB when that is shorter, otherwise (and in rows written before) as
-/// TEXT. SQL never looks inside a body; the message log and the outbox read it back through <see cref="Read"/>. The
+/// A sent message's body as the messages row keeps it: compressed against a dictionary of typical bodies
+/// (<see cref="PrimedRows.MessageBodies"/>) as a BLOB when that is shorter, otherwise (and in rows written before
+/// bodies were compressed) as TEXT. SQL never looks inside a body; the message log and the outbox read it back through <see cref="Read"/>. The
 /// row's time goes the same way: UTC ticks as 8 bytes where ISO text took 28 (rows written before keep the text).
 /// </summary>
 internal static class MessageBodies
 {
-    public static object Store(string body) => Store(body, PrimedRows.MessageBodies);
-
-    /// <summary>A body as <paramref name="primer"/> compresses it: TEXT when it is not primed (a changed encoder).</summary>
-    internal static object Store(string body, CompressedJson primer)
+    public static object Store(string body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        ArgumentNullException.ThrowIfNull(primer);
-        if (!primer.IsPrimed) return body;
         var utf8 = Encoding.UTF8.GetBytes(body);
-        var packed = primer.Compress(utf8);
+        var packed = PrimedRows.MessageBodies.Compress(utf8);
         return packed.Length < utf8.Length ? packed : body;
     }
 

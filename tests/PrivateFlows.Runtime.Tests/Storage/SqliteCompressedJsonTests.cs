@@ -133,35 +133,94 @@ public sealed class SqliteCompressedJsonTests : IDisposable
     }
 
     [Fact]
-    public void The_embedded_document_primer_is_what_this_runtime_compresses_it_to()
+    public void A_document_is_zstd_against_the_document_dictionary_and_reads_back_whole_or_as_a_prefix()
     {
-        // Else values are written unprimed: twice the bytes. Refresh Primers/*.br only together with new primer names.
-        CompressedJson.Documents.IsPrimed.Should().BeTrue();
+        var json = OldDocumentJson();
+        var withoutDictionary = new CompressedJson([], []);
+
+        var stored = CompressedJson.Documents.Compress(json);
+
+        stored[0].Should().Be(3, "format 3: zstd against the kind's dictionary");
+        stored.Length.Should().BeLessThan(withoutDictionary.Compress(json).Length / 2, "a waiting customer repeats most of the sample document");
+        CompressedJson.Documents.Decompress(stored).Should().Equal(json);
+        ReadFirst(CompressedJson.Documents, stored, 100).Should().Equal(json[..100]);
+        FluentActions.Invoking(() => withoutDictionary.Decompress(stored)).Should().Throw<InvalidDataException>("the dictionary is part of the format");
+        var corrupt = (byte[])stored.Clone();
+        corrupt[^3] ^= 0x5a;
+        FluentActions.Invoking(() => CompressedJson.Documents.Decompress(corrupt)).Should().Throw<Exception>();
     }
 
     [Fact]
-    public void A_primed_value_is_half_the_bytes_and_an_unprimed_one_still_reads()
+    public void An_event_body_is_zstd_against_the_examples_event_bodies()
     {
-        var primer = Encoding.UTF8.GetBytes(RuntimeJson.Serialize(Customer("primer", tags: 5)));
-        var kind = new CompressedJson(primer, CompressedJson.PrimerStream(primer));
-        var changedEncoder = new CompressedJson(primer, [.. CompressedJson.PrimerStream(primer), 0]);
-        var document = Customer("c1", tags: 5);
+        var body = Encoding.UTF8.GetBytes("""
+            {"source":"shop","data":{"name":"王芳","email":"wangfang@example.com","phone":"+8613900020002","locale":"zh-CN","timeZone":"Asia/Shanghai","channels":{"sms":{"granted":true,"source":"signup","at":"2026-03-03T09:15:00+08:00"},"app_push":{"granted":false,"source":"app-prompt","at":"2026-03-03T09:16:30+08:00"}}}}
+            """.Trim());
 
-        var primed = kind.Serialize(document, RuntimeJson.Options);
-        var unprimed = changedEncoder.Serialize(document, RuntimeJson.Options);
+        var stored = CompressedJson.EventBodies.Compress(body);
 
-        changedEncoder.IsPrimed.Should().BeFalse();
-        primed.Length.Should().BeLessThan(unprimed.Length / 2);
-        foreach (var stored in new[] { primed, unprimed })
-        {
-            RuntimeJson.Serialize(kind.Deserialize<CustomerDocument>(stored, RuntimeJson.Options)).Should().Be(RuntimeJson.Serialize(document));
-        }
-
-        RuntimeJson.Serialize(changedEncoder.Deserialize<CustomerDocument>(unprimed, RuntimeJson.Options)).Should().Be(RuntimeJson.Serialize(document));
-        var corrupt = (byte[])primed.Clone();
-        corrupt[^3] ^= 0x5a;
-        FluentActions.Invoking(() => kind.Deserialize<CustomerDocument>(corrupt, RuntimeJson.Options)).Should().Throw<Exception>();
+        stored[0].Should().Be(3);
+        stored.Length.Should().BeLessThan(new CompressedJson([], []).Compress(body).Length * 2 / 3, "the examples' registrations hold the names and vocabulary");
+        CompressedJson.EventBodies.Decompress(stored).Should().Equal(body);
     }
+
+    [Fact]
+    public void Values_the_Brotli_version_stored_read_the_same_whole_and_as_a_prefix()
+    {
+        var document = Convert.FromBase64String(BrotliStoredValues.PrimedDocument);
+        var body = Convert.FromBase64String(BrotliStoredValues.PlainEventBody);
+
+        document[0].Should().Be(2);
+        body[0].Should().Be(1);
+        CompressedJson.Documents.Decompress(document).Should().Equal(OldDocumentJson());
+        ReadFirst(CompressedJson.Documents, document, 100).Should().Equal(OldDocumentJson()[..100]);
+        Encoding.UTF8.GetString(CompressedJson.EventBodies.Decompress(body)).Should().Be("""{"source":"shop","data":{"orderId":"SO-1","lines":[{"sku":"茶-1","qty":2}]}}""");
+    }
+
+    [Fact]
+    public void ReadPrefix_of_a_long_value_decompresses_only_the_start_and_the_next_read_on_the_thread_starts_afresh()
+    {
+        var big = Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 20_000).Select(i => $"{i * 7919 % 10007:D5},")));
+        var small = OldDocumentJson();
+        var storedBig = CompressedJson.Documents.Compress(big);
+        var storedSmall = CompressedJson.Documents.Compress(small);
+        var seen = 0;
+
+        var read = CompressedJson.Documents.ReadPrefix(storedBig, 0, (ReadOnlySpan<byte> prefix, bool complete, int _, out byte[] value) =>
+        {
+            seen = prefix.Length;
+            value = prefix[..10].ToArray();
+            return true;
+        });
+
+        read.Should().Equal(big[..10]);
+        seen.Should().BeLessThan(big.Length / 10, "the first step decompresses 4 KB of 120 KB");
+        ReadFirst(CompressedJson.Documents, storedSmall, small.Length).Should().Equal(small, "a read stopped in the middle of a frame leaves nothing behind");
+        CompressedJson.Documents.Decompress(storedBig).Should().Equal(big);
+    }
+
+    [Fact]
+    public async Task Values_compressed_on_many_threads_at_once_read_back_on_any_thread()
+    {
+        var values = Enumerable.Range(0, 400).Select(i => Encoding.UTF8.GetBytes(RuntimeJson.Serialize(Customer($"c{i}", tags: i % 7)))).ToArray();
+
+        var stored = await Task.WhenAll(values.Select(v => Task.Run(() => CompressedJson.Documents.Compress(v))));
+        var read = await Task.WhenAll(stored.Reverse().Select(s => Task.Run(() => CompressedJson.Documents.Decompress(s))));
+
+        read.Reverse().Should().BeEquivalentTo(values, o => o.WithStrictOrdering());
+    }
+
+    /// <summary>The document that <see cref="BrotliStoredValues.PrimedDocument"/> holds.</summary>
+    private static byte[] OldDocumentJson() =>
+        Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(CompressedJson.Resource("document.json")).Replace("0000001", "0000042", StringComparison.Ordinal).Replace("9CE431C7", "0A1B2C3D", StringComparison.Ordinal));
+
+    /// <summary>The first <paramref name="count"/> bytes, read through <see cref="CompressedJson.ReadPrefix{T, TState}"/>.</summary>
+    private static byte[] ReadFirst(CompressedJson kind, byte[] stored, int count) =>
+        kind.ReadPrefix(stored, count, (ReadOnlySpan<byte> prefix, bool complete, int count, out byte[] value) =>
+        {
+            value = prefix.Length >= count ? prefix[..count].ToArray() : [];
+            return prefix.Length >= count;
+        });
 
     private static CustomerDocument Customer(string id, int tags, bool random = false)
     {

@@ -11,8 +11,8 @@ using PrivateFlows.Workflows.Language;
 namespace PrivateFlows.Runtime.Tests.Storage;
 
 /// <summary>
-/// Journal rows and message bodies compressed after a primer of their kind: every format written
-/// this session or before reads back, and a runtime whose encoder no longer reproduces a primer writes rows that read.
+/// Journal rows and message bodies compressed against a dictionary of their kind: every format written
+/// this session or before (<see cref="BrotliStoredValues"/>) reads back.
 /// </summary>
 public sealed class SqlitePrimedRowsTests : IDisposable
 {
@@ -24,13 +24,6 @@ public sealed class SqlitePrimedRowsTests : IDisposable
     public void Dispose() => _folder.Dispose();
 
     private SqliteJourneyStore Open(string path) => new(Options.Create(new SqliteOptions { Path = path }), _clock);
-
-    /// <summary>A kind whose embedded compressed primer this runtime does not reproduce, as after an encoder change.</summary>
-    private static CompressedJson ChangedEncoder()
-    {
-        var primer = "a primer"u8.ToArray();
-        return new CompressedJson(primer, [.. CompressedJson.PrimerStream(primer), 0]);
-    }
 
     /// <summary>A waiting onboarding customer's registration step, as the built-in journey writes it.</summary>
     private static List<HistoryEntry> Registration() =>
@@ -46,33 +39,35 @@ public sealed class SqlitePrimedRowsTests : IDisposable
     ];
 
     [Fact]
-    public void The_embedded_row_primers_are_what_this_runtime_compresses_them_to()
+    public void A_journal_row_is_zstd_against_the_journal_dictionary_with_its_entry_count_readable()
     {
-        // Else rows are written as before (plain, deflated, TEXT): about twice the bytes. Refresh Primers/*.br only with new primer names.
-        PrimedRows.Journal.IsPrimed.Should().BeTrue();
-        PrimedRows.MessageBodies.IsPrimed.Should().BeTrue();
+        var registration = Registration();
+
+        var row = JournalEntries.Encode(registration);
+
+        row[0].Should().Be(3, "compressed, the count follows");
+        row[1].Should().Be(3, "three entries");
+        row[2].Should().Be(3, "format 3 of CompressedJson: zstd");
+        var plain = PrimedRows.Journal.Decompress(row.AsSpan(2));
+        row.Length.Should().BeLessThan(plain.Length / 2, "the dictionary holds the texts a registration step writes");
+        JournalEntries.Decode(row).Should().Equal(registration);
+        JournalEntries.Decode(JournalEntries.Encode(Batched())).Should().Equal(Batched());
     }
 
     [Fact]
-    public void A_journal_row_in_every_format_reads_back_the_same_entries()
+    public void A_journal_row_the_Brotli_version_stored_reads_back_the_same_entries()
     {
-        var registration = Registration();
-        var batched = Batched();
-        var plain = JournalEntries.Encode(registration, ChangedEncoder());
-        var deflated = JournalEntries.Encode(batched, ChangedEncoder());
-        var primedShort = JournalEntries.Encode(registration);
-        var primedLong = JournalEntries.Encode(batched);
+        var plain = Convert.FromBase64String(BrotliStoredValues.PlainJournalRow);
+        var deflated = Convert.FromBase64String(BrotliStoredValues.DeflatedJournalRow);
+        var primedShort = Convert.FromBase64String(BrotliStoredValues.PrimedJournalRow);
+        var primedLong = Convert.FromBase64String(BrotliStoredValues.PrimedLongJournalRow);
 
-        plain[0].Should().Be(1, "a short row without the primer stays plain");
-        deflated[0].Should().Be(2, "a long row without the primer is deflated");
-        primedShort[0].Should().Be(3);
-        primedLong[0].Should().Be(3);
-        primedShort.Length.Should().BeLessThan(plain.Length / 2, "the primer holds the texts a registration step writes");
-        primedLong.Length.Should().BeLessThan(deflated.Length);
-        JournalEntries.Decode(plain).Should().Equal(registration);
-        JournalEntries.Decode(deflated).Should().Equal(batched);
-        JournalEntries.Decode(primedShort).Should().Equal(registration);
-        JournalEntries.Decode(primedLong).Should().Equal(batched);
+        (plain[0], deflated[0], primedShort[0], primedLong[0]).Should().Be(((byte)1, (byte)2, (byte)3, (byte)3));
+        (primedShort[2], primedLong[2]).Should().Be(((byte)2, (byte)2), "Brotli after the primer");
+        JournalEntries.Decode(plain).Should().Equal(Registration());
+        JournalEntries.Decode(deflated).Should().Equal(Batched());
+        JournalEntries.Decode(primedShort).Should().Equal(Registration());
+        JournalEntries.Decode(primedLong).Should().Equal(Batched());
     }
 
     [Fact]
@@ -81,14 +76,16 @@ public sealed class SqlitePrimedRowsTests : IDisposable
         var path = _folder.File("journal.db");
         await using var store = Open(path);
         await store.CommitStepAsync(new StepCommit(CustomerDocument.New("c1"), 0) { Write = StepWrite.Empty with { History = [.. Registration().Select(e => new HistoryRow("c1", e))], At = At } });
-        Execute(path, "INSERT INTO journal (customer_id, seq, entries) VALUES ('c2', 1, $e)", JournalEntries.Encode(Registration(), ChangedEncoder()));
-        Execute(path, "INSERT INTO journal (customer_id, seq, entries) VALUES ('c3', 1, $e)", JournalEntries.Encode(Batched(), ChangedEncoder()));
+        Execute(path, "INSERT INTO journal (customer_id, seq, entries) VALUES ('c2', 1, $e)", Convert.FromBase64String(BrotliStoredValues.PlainJournalRow));
+        Execute(path, "INSERT INTO journal (customer_id, seq, entries) VALUES ('c3', 1, $e)", Convert.FromBase64String(BrotliStoredValues.DeflatedJournalRow));
+        Execute(path, "INSERT INTO journal (customer_id, seq, entries) VALUES ('c4', 1, $e)", Convert.FromBase64String(BrotliStoredValues.PrimedLongJournalRow));
 
         Count(path, "SELECT unicode(CAST(substr(entries, 1, 1) AS TEXT)) FROM journal WHERE customer_id = 'c1'").Should().Be(3);
-        Count(path, JournalEntries.CountSql).Should().Be(3 + 3 + 30, "the entry count stays readable in every format");
+        Count(path, JournalEntries.CountSql).Should().Be(3 + 3 + 30 + 30, "the entry count stays readable in every format");
         (await store.ReadCustomerHistoryAsync("c1", 0, 100)).Entries.Should().Equal(Registration());
         (await store.ReadCustomerHistoryAsync("c2", 0, 100)).Entries.Should().Equal(Registration());
         (await store.ReadCustomerHistoryAsync("c3", 0, 100)).Entries.Should().Equal(Batched());
+        (await store.ReadCustomerHistoryAsync("c4", 0, 100)).Entries.Should().Equal(Batched());
     }
 
     [Fact]
@@ -114,11 +111,17 @@ public sealed class SqlitePrimedRowsTests : IDisposable
     }
 
     [Fact]
-    public void A_message_body_without_the_primer_stays_text()
+    public void A_message_body_in_every_format_reads_back_and_one_that_does_not_shrink_stays_text()
     {
         const string body = "客户1，欢迎加入小满生活会员！🎉";
-        MessageBodies.Store(body, ChangedEncoder()).Should().Be(body);
+        const string welcome = "Hi Customer 1, welcome to Xiaoman Life! 🎉 Your points, member perks and orders are all under \"Me\". Take a look at this week's new arrivals.";
+        var stored = MessageBodies.Store(welcome).Should().BeOfType<byte[]>().Subject;
+        stored[0].Should().Be(3);
+        stored.Length.Should().BeLessThan(40, "the dictionary holds this body but for the customer's number");
+        MessageBodies.Read(stored).Should().Be(welcome);
+        MessageBodies.Read(Convert.FromBase64String(BrotliStoredValues.PrimedMessageBody)).Should().Be(welcome);
         MessageBodies.Read(MessageBodies.Store(body)).Should().Be(body);
+        MessageBodies.Store("hi").Should().Be("hi", "two bytes do not compress");
         MessageBodies.Read(body).Should().Be(body);
     }
 
