@@ -8,6 +8,12 @@ if (args.Contains("--micro-document"))
     return 0;
 }
 
+if (args.SkipWhile(a => a != "--micro-compression").Skip(1).FirstOrDefault() is { } store)
+{
+    CompressionCosts.Run(store);
+    return 0;
+}
+
 if (args.Contains("--micro"))
 {
     StepParts.Run([.. args.Where(a => a != "--micro")]);
