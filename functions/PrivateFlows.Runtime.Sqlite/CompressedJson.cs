@@ -142,7 +142,8 @@ internal sealed class CompressedJson
     /// <summary>
     /// Decompresses only as much as <paramref name="tryRead"/> needs: it gets a growing prefix of the UTF-8 JSON
     /// (<c>complete</c> once it is all there) and answers false until the prefix holds what it reads. Reading one
-    /// property near the start of a document (the profile) then skips most of the decompression.
+    /// property near the start of a long document (the profile) then skips most of the decompression; a zstd value up
+    /// to <see cref="WholeUpTo"/> bytes is decompressed whole, which is cheaper.
     /// </summary>
     public T ReadPrefix<T, TState>(ReadOnlySpan<byte> stored, TState state, TryReadJson<T, TState> tryRead) => ReadPrefix(stored, state, tryRead, whole: false);
 
@@ -167,11 +168,11 @@ internal sealed class CompressedJson
         try
         {
             var input = stored[header..];
-            if (whole)
+            if (whole || length <= WholeUpTo)
             {
                 // One call: no streaming state, and the frame decodes straight into the buffer.
                 if (decompressor.Unwrap(input, rented.AsSpan(0, (int)length)) != length) throw new InvalidDataException("a compressed JSON value has another length than stored");
-                return tryRead(rented.AsSpan(0, (int)length), complete: true, state, out var value) ? value : throw new InvalidDataException("a compressed JSON value did not read whole");
+                return tryRead(rented.AsSpan(0, (int)length), complete: true, state, out var value) ? value : throw new InvalidDataException("a compressed JSON value ended before what was read from it");
             }
 
             decompressor.ResetStream(); // an earlier prefix read may have stopped in the middle of its frame
@@ -247,6 +248,13 @@ internal sealed class CompressedJson
 
     /// <summary>The first prefix <see cref="ReadPrefix"/> decompresses (then twice as much each time).</summary>
     private const int PrefixStep = 4096;
+
+    /// <summary>
+    /// Shorter zstd values are decompressed whole even to read a prefix: streaming goes through the decoder's own
+    /// buffer, and reading the profile of a waiting customer's document (1.7 KB) took 22 µs streamed against 13 whole,
+    /// of a full-workload one (4.9 KB) 38 against 34.
+    /// </summary>
+    private const int WholeUpTo = 16 * 1024;
 
     /// <summary>This thread's compressor of this kind, its dictionary loaded on first use.</summary>
     private Compressor ThreadCompressor()

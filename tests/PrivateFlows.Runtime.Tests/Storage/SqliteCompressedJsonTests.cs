@@ -196,6 +196,9 @@ public sealed class SqliteCompressedJsonTests : IDisposable
         read.Should().Equal(big[..10]);
         seen.Should().BeLessThan(big.Length / 10, "the first step decompresses 4 KB of 120 KB");
         ReadFirst(CompressedJson.Documents, storedSmall, small.Length).Should().Equal(small, "a read stopped in the middle of a frame leaves nothing behind");
+        var tenKilobytes = CompressedJson.Documents.Compress(big[..10_000]);
+        CompressedJson.Documents.ReadPrefix(tenKilobytes, 0, (ReadOnlySpan<byte> prefix, bool complete, int _, out int length) => (length = prefix.Length) > 0)
+            .Should().Be(10_000, "a value up to 16 KiB is decompressed whole at once, cheaper than streaming 4 KB first");
         CompressedJson.Documents.Decompress(storedBig).Should().Equal(big);
     }
 
