@@ -168,6 +168,25 @@ public class TemplateReadsTests
     }
 
     [Fact]
+    public void Render_SameMessageAgain_FindsWhatItReadsOnlyOnce()
+    {
+        var journey = Journey("---\nsubject: {{ customer.name }}\n---\n{{ vars.coupon_code }} {{ entry.type }}");
+        var seen = new List<TemplateReads>();
+        RenderedMessage Send() => MessageRenderer.Render(journey, "t", SendCategory.Transactional, "en", reads =>
+        {
+            seen.Add(reads);
+            return ScriptModel.For(Profile, null, Instance, Now, CustomerProgram.Default, reads);
+        });
+
+        Send().Should().Be(Send());
+
+        seen.Should().HaveCount(2);
+        seen[1].Should().BeSameAs(seen[0], "what a message reads is found once per template, not per send");
+        seen[0].Members("customer").Should().BeEquivalentTo("name");
+        seen[0].Members("entry").Should().BeEquivalentTo("type");
+    }
+
+    [Fact]
     public void Evaluate_ExpressionTheCompilerLeavesToTheInterpreter_SameAsWithTheFullModel()
     {
         var inputs = ExpressionInputs.For(Profile, Order, Instance, Now, CustomerProgram.Default);
