@@ -26,6 +26,9 @@ public class StepParts
     private EventReceived _appOpened = null!;
     private JourneyVersion _onboarding = null!;
     private Scriban.Runtime.ScriptObject _model = null!;
+    private CustomerState _waiting = null!;
+    private TimerFired _dayOne = null!;
+    private DecisionContext _dayOneContext = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -42,6 +45,15 @@ public class StepParts
         _order = new EventReceived(Workload.Mixed("micro", 1, 6, now.AddHours(-1), seed: 11).Parse().Last(e => e.Type != "customer.registered") with { Subject = document.CustomerId });
         _appOpened = new EventReceived(new CustomerEvent($"{document.CustomerId}-open", EventTypes.AppOpened, document.CustomerId, now.AddMinutes(-1), new System.Text.Json.Nodes.JsonObject { ["platform"] = "ios", ["screen"] = "home" }));
         _model = ScriptModel.For(document.State.Profile, events[0], document.State.Instances.FirstOrDefault(), now);
+
+        // The timer burst's step: an onboarding member registered a day ago, whose 1-day wait falls due at noon in their
+        // time zone (outside quiet hours, so the SMS is rendered and sent, not deferred).
+        var registered = Workload.Registrations("micro-burst", 0, 1, new DateTimeOffset(2026, 12, 6, 12, 0, 0, TimeSpan.Zero)).Parse()[0];
+        var entered = CustomerDecider.Decide(CustomerState.New(registered.Subject), new EventReceived(registered), DecisionContext.For(registered.Time, journeys)).State;
+        var instance = entered.Instances.Single(i => i.Journey == "onboarding");
+        _waiting = entered;
+        _dayOne = new TimerFired(instance.Waiting!.TimerId!, instance.InstanceId, instance.Waiting.Until!.Value);
+        _dayOneContext = DecisionContext.For(_dayOne.DueAt, journeys);
     }
 
     [Benchmark(Description = "decide one event (built-in journeys)")]
@@ -50,6 +62,13 @@ public class StepParts
     /// <summary>An engagement event no journey enters or waits on (a quarter of the benchmark workload).</summary>
     [Benchmark(Description = "decide app.opened (no journey reacts)")]
     public Decision DecideUninteresting() => CustomerDecider.Decide(_document.State, _appOpened, _context);
+
+    /// <summary>
+    /// The timer burst's step (branch, coupon, SMS, new wait). Each run gets a profile it has not seen, as the runtime
+    /// reads a fresh document per step: what is memoized per profile is built again, as it is there.
+    /// </summary>
+    [Benchmark(Description = "decide onboarding's day-1 timer (burst step)")]
+    public Decision DecideDayOneTimer() => CustomerDecider.Decide(_waiting with { Profile = _waiting.Profile with { } }, _dayOne, _dayOneContext);
 
     [Benchmark(Description = "render one template")]
     public RenderedMessage Render() => MessageRenderer.Render(_onboarding, "onboarding-welcome", SendCategory.Transactional, "zh-CN", _model);

@@ -84,6 +84,21 @@ public class MemberTierTests
     }
 
     [Fact]
+    public void Review_NotDueYet_GivesTheSameProfileBack()
+    {
+        var run = new Decide();
+        run.Event(Events.Order("o1", March, amount: 1_200m));
+        var profile = run.Profile;
+        profile.Loyalty.NextTierReview.Should().NotBeNull();
+
+        var update = MemberTiers.Review(profile, CustomerProgram.Default.Loyalty, March.AddDays(30));
+
+        // An equal copy per decision would cost allocations and defeat the models memoized for this profile.
+        update.Profile.Should().BeSameAs(profile);
+        update.TierChanges.Should().BeEmpty();
+    }
+
+    [Fact]
     public void Review_MissedYears_CaughtUpOnTheNextDecision()
     {
         var run = new Decide();

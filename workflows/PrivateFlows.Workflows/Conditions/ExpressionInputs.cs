@@ -59,6 +59,11 @@ public sealed class ExpressionInputs
     public ScriptObject Model() => ForSegments
         ? new ScriptObject { ["customer"] = ScriptModel.CustomerFacts(Profile, Now, Program), ["now"] = Now.UtcDateTime }
         : ScriptModel.For(Profile, Event, Instance, Now, Program);
+
+    /// <summary>The script model with only what a template or expression reads (<see cref="TemplateReads"/>).</summary>
+    internal ScriptObject Model(TemplateReads reads) => ForSegments
+        ? Model()
+        : ScriptModel.For(Profile, Event, Instance, Now, Program, reads);
 }
 
 /// <summary>Figures derived from a profile as of an instant, memoized for the decision that reads them (records are immutable).</summary>

@@ -19,7 +19,7 @@ public static class JourneyExpressions
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(inputs);
         var value = TryCompiled(expression, inputs);
-        if (ReferenceEquals(value, Unsupported)) return TemplateSandbox.IsTrue(expression, inputs.Model(), name);
+        if (ReferenceEquals(value, Unsupported)) return TemplateSandbox.IsTrue(expression, inputs.Model(TemplateSandbox.Reads(expression, expression: true, name)), name);
         return TemplateSandbox.Truthy(value);
     }
 
@@ -28,7 +28,7 @@ public static class JourneyExpressions
         ArgumentNullException.ThrowIfNull(expression);
         ArgumentNullException.ThrowIfNull(inputs);
         var value = TryCompiled(expression, inputs);
-        return ReferenceEquals(value, Unsupported) ? TemplateSandbox.Evaluate(expression, inputs.Model(), name) : value;
+        return ReferenceEquals(value, Unsupported) ? TemplateSandbox.Evaluate(expression, inputs.Model(TemplateSandbox.Reads(expression, expression: true, name)), name) : value;
     }
 
     /// <summary>Whether the expression has a compiled form (it may still ask the interpreter for some values).</summary>

@@ -125,16 +125,27 @@ public static class CustomerDecider
             }
         }
 
+        if (due.Count == 1)
+        {
+            OnTimerDue(builder, fired, due[0].Instance, due[0].Timer); // the usual case: nothing to order
+            return;
+        }
+
         var order = ByPriority(builder, due.Select(d => d.Instance).DistinctBy(i => i.InstanceId)).Select((i, index) => (i.InstanceId, index)).ToDictionary(x => x.InstanceId, x => x.index, StringComparer.Ordinal);
         foreach (var (instance, timer) in due.OrderBy(d => order[d.Instance.InstanceId]).ThenBy(d => d.Timer.TimerId, StringComparer.Ordinal))
         {
-            if (timer.TimerId != fired.TimerId)
-            {
-                builder.Effects.Add(new CancelTimer($"{timer.TimerId}/due-together", builder.State.CustomerId, timer.TimerId, instance.InstanceId));
-            }
-
-            WithInstance(builder, instance.InstanceId, run => run.OnTimer(timer));
+            OnTimerDue(builder, fired, instance, timer);
         }
+    }
+
+    private static void OnTimerDue(DecisionBuilder builder, TimerFired fired, JourneyInstance instance, TimerFired timer)
+    {
+        if (timer.TimerId != fired.TimerId)
+        {
+            builder.Effects.Add(new CancelTimer($"{timer.TimerId}/due-together", builder.State.CustomerId, timer.TimerId, instance.InstanceId));
+        }
+
+        WithInstance(builder, instance.InstanceId, run => run.OnTimer(timer));
     }
 
     /// <summary>Higher-priority journeys act first, so they get first claim on the customer's contact slots.</summary>

@@ -12,5 +12,10 @@ internal sealed class DecisionBuilder(CustomerState state, DecisionContext conte
     public DateTimeOffset Now => Context.Now;
     public CustomerProfile Profile => State.Profile;
 
-    public void UpdateProfile(Func<CustomerProfile, CustomerProfile> change) => State = State with { Profile = change(State.Profile) };
+    public void UpdateProfile(Func<CustomerProfile, CustomerProfile> change)
+    {
+        // Most updates (housekeeping with nothing due) give the same profile back: keep the state, and the models memoized for that profile.
+        var profile = change(State.Profile);
+        if (!ReferenceEquals(profile, State.Profile)) State = State with { Profile = profile };
+    }
 }

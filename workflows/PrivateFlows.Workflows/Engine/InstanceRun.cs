@@ -300,7 +300,7 @@ internal sealed class InstanceRun(DecisionBuilder decision, JourneyVersion versi
 
     private ExpressionInputs Inputs(CustomerEvent? e) => ExpressionInputs.For(decision.Profile, e ?? _instance.EntryEvent, _instance, Now, decision.Context.Program);
 
-    internal ScriptObject Model(CustomerEvent? e) => Inputs(e).Model();
+    internal ScriptObject Model(CustomerEvent? e, TemplateReads reads) => Inputs(e).Model(reads);
 
     internal object? Evaluate(string expression) => JourneyExpressions.Evaluate(expression, Inputs(decision.Event));
 

@@ -16,9 +16,15 @@ public static class StatePruning
         ArgumentNullException.ThrowIfNull(state);
         ArgumentNullException.ThrowIfNull(context);
         var now = context.Now;
+        var window = context.Policy.Caps.IsEmpty ? TimeSpan.Zero : context.Policy.Caps.Max(c => c.Window);
+        if (!state.Instances.Any(i => i.Status == InstanceStatus.Ended) && state.RecentSends.All(s => s.At > now - window))
+        {
+            // The usual step forgets nothing: no copies of the instance and send lists.
+            return TrimEntryData(state, context);
+        }
+
         var ended = state.Instances.Where(i => i.Status == InstanceStatus.Ended).OrderByDescending(i => i.EndedAt).ThenBy(i => i.InstanceId, StringComparer.Ordinal).ToList();
         var drop = ended.Where((i, index) => index >= CustomerDecider.MaxEndedInstances || i.EndedAt < now - CustomerDecider.KeepEndedInstances).Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal);
-        var window = context.Policy.Caps.IsEmpty ? TimeSpan.Zero : context.Policy.Caps.Max(c => c.Window);
         var instances = drop.Count == 0 ? state.Instances : [.. state.Instances.Where(i => !drop.Contains(i.InstanceId))];
         return state with
         {

@@ -90,6 +90,7 @@ public sealed record LoyaltyAccount
 
     /// <summary>Expiry entries for lots whose time has come (<c>expire/&lt;entry id&gt;</c>, dated at the expiry instant).</summary>
     public IReadOnlyList<PointsLedgerEntry> DueExpiries(string customerId, DateTimeOffset now) =>
+        !Lots.Any(l => l.ExpiresAt is { } x && x <= now && l.Remaining > 0) ? [] : // the usual case, without building a query per decision
         [.. Lots.Where(l => l.ExpiresAt is { } x && x <= now && l.Remaining > 0)
             .OrderBy(l => l.ExpiresAt).ThenBy(l => l.EntryId, StringComparer.Ordinal)
             .Select(l => new PointsLedgerEntry(
@@ -108,17 +109,35 @@ public sealed record LoyaltyAccount
         var dayHorizon = CustomerClock.DayKey(now - program.LateInteractionLimit - TimeSpan.FromDays(2), zone);
         var today = CustomerClock.Day(now, zone);
         var monthHorizon = CustomerClock.MonthKey(today.PlusMonths(-24).Year, today.PlusMonths(-24).Month);
-        var applied = Applied.Where(a => a.Value < horizon).Select(a => a.Key).ToList();
-        var orders = Orders.Where(o => o.Value.At < horizon).Select(o => o.Key).ToList();
-        var daily = DailyCounts.Keys.Where(k => string.CompareOrdinal(k, 0, dayHorizon, 0, dayHorizon.Length) < 0).ToList();
-        var months = Months.Keys.Where(k => string.CompareOrdinal(k, monthHorizon) < 0).ToList();
-        if (applied.Count == 0 && orders.Count == 0 && daily.Count == 0 && months.Count == 0) return this;
+        // Runs at the end of every decision and usually finds nothing: lists only once there is something to forget.
+        List<string>? applied = null, orders = null, daily = null, months = null;
+        foreach (var (key, at) in Applied)
+        {
+            if (at < horizon) (applied ??= []).Add(key);
+        }
+
+        foreach (var (key, order) in Orders)
+        {
+            if (order.At < horizon) (orders ??= []).Add(key);
+        }
+
+        foreach (var (key, _) in DailyCounts)
+        {
+            if (string.CompareOrdinal(key, 0, dayHorizon, 0, dayHorizon.Length) < 0) (daily ??= []).Add(key);
+        }
+
+        foreach (var (key, _) in Months)
+        {
+            if (string.CompareOrdinal(key, monthHorizon) < 0) (months ??= []).Add(key);
+        }
+
+        if (applied is null && orders is null && daily is null && months is null) return this;
         return this with
         {
-            Applied = Applied.RemoveRange(applied),
-            Orders = Orders.RemoveRange(orders),
-            DailyCounts = DailyCounts.RemoveRange(daily),
-            Months = Months.RemoveRange(months),
+            Applied = applied is null ? Applied : Applied.RemoveRange(applied),
+            Orders = orders is null ? Orders : Orders.RemoveRange(orders),
+            DailyCounts = daily is null ? DailyCounts : DailyCounts.RemoveRange(daily),
+            Months = months is null ? Months : Months.RemoveRange(months),
         };
     }
 

@@ -79,6 +79,8 @@ public static class MemberTiers
             return LoyaltyUpdate.Unchanged(profile with { Loyalty = profile.Loyalty with { NextTierReview = NextReview(now, program, zone) } });
         }
 
+        if (review > now) return LoyaltyUpdate.Unchanged(profile); // nothing due: the same profile, not an equal copy
+
         var changes = ImmutableArray.CreateBuilder<TierChange>();
         var p = profile;
         for (var count = 0; review <= now; count++)

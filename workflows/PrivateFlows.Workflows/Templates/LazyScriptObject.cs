@@ -7,8 +7,9 @@ namespace PrivateFlows.Workflows.Templates;
 /// <summary>
 /// A script object with members computed the first time an expression reads them (e.g. <c>customer.segments</c>,
 /// which evaluates every named segment): an expression that never reads them does not pay for them. While a member
-/// is being computed it reads as null, so a computation that reads its own member does not recurse. Enumerating the
-/// object (<c>for k in customer</c>) computes every pending member first.
+/// is being computed it reads as null, so a computation that reads its own member does not recurse. Copying or cloning
+/// the object computes every pending member first; enumerating it (<c>object.keys</c>, printing it) lists only the
+/// members computed so far, as Scriban's enumeration cannot be overridden.
 /// </summary>
 internal sealed class LazyScriptObject : ScriptObject
 {

@@ -31,6 +31,77 @@ public static class ScriptModel
         return model;
     }
 
+    /// <summary>
+    /// The model with only the parts <paramref name="reads"/> says a template reads, and <c>now</c>: a template cannot
+    /// tell it from the full one (anything it could enumerate is read whole, and so built whole), and most read a name
+    /// and a variable or two of a model that costs kilobytes to build.
+    /// </summary>
+    internal static ScriptObject For(CustomerProfile profile, CustomerEvent? @event, JourneyInstance? instance, DateTimeOffset now, CustomerProgram program, TemplateReads reads)
+    {
+        if (reads.IsEverything) return For(profile, @event, instance, now, program);
+        var model = new ScriptObject();
+        if (reads.Reads("customer"))
+        {
+            model["customer"] = reads.ReadsWhole("customer") ? CachedCustomer(profile, now, program) : PartOfCustomer(profile, now, program, reads.Members("customer"));
+        }
+
+        if (reads.Reads("event")) model["event"] = EventPart(@event, reads, "event");
+        if (reads.Reads("entry")) model["entry"] = EventPart(instance is null ? @event : instance.EntryEvent, reads, "entry");
+        if (reads.Reads("vars")) model["vars"] = reads.ReadsWhole("vars") ? Vars(instance) : PartOfVars(instance, reads.Members("vars"));
+        if (reads.Reads("journey")) model["journey"] = instance is null ? null : new ScriptObject { ["name"] = instance.Journey, ["version"] = instance.Version };
+        model["now"] = now.UtcDateTime;
+        return model;
+    }
+
+    private static ScriptObject PartOfCustomer(CustomerProfile profile, DateTimeOffset now, CustomerProgram program, IReadOnlyCollection<string> members)
+    {
+        ArgumentNullException.ThrowIfNull(profile);
+        ArgumentNullException.ThrowIfNull(program);
+        var customer = new ScriptObject();
+        foreach (var member in members)
+        {
+            var value = CustomerMember(member, profile, now, program);
+            if (!ReferenceEquals(value, NoMember)) customer[member] = value;
+        }
+
+        Freeze(customer); // as the full one: no template changes what the next one sees
+        return customer;
+    }
+
+    private static ScriptObject? EventPart(CustomerEvent? e, TemplateReads reads, string root)
+    {
+        if (e is null) return null;
+        if (reads.ReadsWhole(root)) return CachedEvent(e);
+        var part = new ScriptObject();
+        foreach (var member in reads.Members(root))
+        {
+            switch (member)
+            {
+                case "id": part["id"] = e.Id; break;
+                case "type": part["type"] = e.Type; break;
+                case "time": part["time"] = e.Time.UtcDateTime; break;
+                case "subject": part["subject"] = e.Subject; break;
+                case "data": part["data"] = Json(e.Data); break;
+            }
+        }
+
+        Freeze(part);
+        return part;
+    }
+
+    private static ScriptObject PartOfVars(JourneyInstance? instance, IReadOnlyCollection<string> members)
+    {
+        var vars = new ScriptObject();
+        if (instance is null) return vars;
+        foreach (var member in members)
+        {
+            if (member == "variant") vars["variant"] = instance.Variant;
+            else if (instance.Vars.TryGetValue(member, out var value)) vars[member] = value;
+        }
+
+        return vars;
+    }
+
     // A decision evaluates many expressions against the same profile, event and instant. Records are immutable, so
     // the script objects built for them are memoized by reference, and frozen so no template can change a shared one.
     [ThreadStatic]
@@ -95,7 +166,7 @@ public static class ScriptModel
         var customer = new LazyScriptObject();
         Fill(customer, p, now, program);
         // Evaluating every named segment costs more than the rest of a decision: only when an expression reads it.
-        customer.SetLazy("segments", () => new ScriptArray(SegmentEvaluator.Memberships(p, now, program)));
+        customer.SetLazy(Segments, () => CustomerMember(Segments, p, now, program));
         return customer;
     }
 
@@ -107,111 +178,119 @@ public static class ScriptModel
         return customer;
     }
 
+    private const string Segments = "segments";
+
+    // The members of customer in the order the model has always had them (a template printing customer shows them so);
+    // derived ones are computed only when an expression reads them (most read one or two fields).
+    private static readonly (string Name, bool Derived)[] CustomerMembers =
+    [
+        ("id", false), ("name", false), ("email", false), ("phone", false), ("locale", false), ("time_zone", false),
+        ("birthday", false), ("tags", false), ("attributes", false), ("channels", false), ("orders", false),
+        ("points", false), ("tier", false), ("registered_at", false), ("last_active_at", false),
+        ("rfm", true), ("lifecycle", true), ("recalled_from", false), ("recalled_at", false), ("is_birthday_month", true),
+        ("referral_code", true), ("referred_by", false), ("activity", true), ("loyalty", true),
+    ];
+
     private static void Fill(ScriptObject customer, CustomerProfile p, DateTimeOffset now, CustomerProgram program)
     {
         ArgumentNullException.ThrowIfNull(p);
         ArgumentNullException.ThrowIfNull(program);
-        Basics(customer, p);
-
-        // Derived figures are computed only when an expression reads them (most read one or two fields).
-        void Set(string name, Func<object?> compute)
+        foreach (var (name, derived) in CustomerMembers)
         {
-            if (customer is LazyScriptObject lazy) lazy.SetLazy(name, compute);
-            else customer[name] = compute();
+            if (derived && customer is LazyScriptObject lazy) lazy.SetLazy(name, () => CustomerMember(name, p, now, program));
+            else customer[name] = CustomerMember(name, p, now, program);
         }
-
-        Set("rfm", () =>
-        {
-            var rfm = RfmScoring.Score(p, now, program.Rfm);
-            return new ScriptObject
-            {
-                ["r"] = rfm.R,
-                ["f"] = rfm.F,
-                ["m"] = rfm.M,
-                ["group"] = rfm.Group,
-                ["code"] = rfm.Code,
-                ["recency_days"] = rfm.RecencyDays,
-            };
-        });
-        Set("lifecycle", () => Lifecycle.Stage(p, now, program.Lifecycle));
-        customer["recalled_from"] = p.LastRecall?.FromStage;
-        customer["recalled_at"] = p.LastRecall?.At.UtcDateTime;
-        Set("is_birthday_month", () => PointsEarning.InBirthdayMonth(p, now));
-        Set("referral_code", () => ReferralCodes.For(p.CustomerId));
-        customer["referred_by"] = p.ReferredBy?.ReferrerId;
-
-        Set("activity", () =>
-        {
-            var counts = new ScriptObject();
-            foreach (var (type, count) in p.Activity.Counts) counts[type] = count;
-            return new ScriptObject
-            {
-                ["counts"] = counts,
-                ["app_opens"] = p.Activity.Count(EventTypes.AppOpened),
-                ["check_ins"] = p.Activity.Count(EventTypes.CheckedIn),
-                ["check_in_streak"] = p.Activity.StreakAsOf(now, p.TimeZone),
-                ["last_check_in_at"] = p.Activity.LastCheckInAt?.UtcDateTime,
-            };
-        });
-
-        Set("loyalty", () =>
-        {
-            var loyalty = program.Loyalty;
-            var next = MemberTiers.Next(p, loyalty, now);
-            var expiry = p.Loyalty.NextExpiry;
-            return new ScriptObject
-            {
-                ["qualifying"] = MemberTiers.Trailing(p.Loyalty, loyalty, now, p.TimeZone),
-                ["basis"] = loyalty.TierBasis == TierBasis.Points ? "points" : "spend",
-                ["next_tier"] = next?.Tier.Name,
-                ["to_next_tier"] = next?.Missing,
-                ["expiring_points"] = expiry is { } x ? p.Loyalty.ExpiringAt(x) : 0L,
-                ["expiring_at"] = expiry?.UtcDateTime,
-                ["points_value"] = loyalty.Redemption.Value(Math.Max(0, p.Points)),
-            };
-        });
     }
 
-    private static void Basics(ScriptObject customer, CustomerProfile p)
+    /// <summary>One member of <c>customer</c>; <see cref="NoMember"/> for a name the model does not have.</summary>
+    private static object? CustomerMember(string name, CustomerProfile p, DateTimeOffset now, CustomerProgram program)
     {
-        var channels = new ScriptObject();
-        foreach (var (name, consent) in p.Channels)
+        switch (name)
         {
-            channels[name] = new ScriptObject { ["granted"] = consent.Granted, ["marketing"] = consent.Marketing };
-        }
+            case "id": return p.CustomerId;
+            case "name": return MessageLimits.Cut(p.Name, MessageLimits.ProfileText);
+            case "email": return MessageLimits.Cut(p.Email, MessageLimits.ProfileText);
+            case "phone": return MessageLimits.Cut(p.Phone, MessageLimits.ProfileText);
+            case "locale": return MessageLimits.Cut(p.Locale, MessageLimits.ProfileText);
+            case "time_zone": return MessageLimits.Cut(p.TimeZone, MessageLimits.ProfileText);
+            case "birthday": return Birthdays.Valid(p.Birthday); // an impossible one stored before validation counts as none
+            case "tags": return new ScriptArray(p.Tags);
+            case "attributes":
+                var attributes = new ScriptObject();
+                foreach (var (k, v) in p.Attributes) attributes[k] = MessageLimits.Cut(v, MessageLimits.ProfileText);
+                return attributes;
+            case "channels":
+                var channels = new ScriptObject();
+                foreach (var (channel, consent) in p.Channels)
+                {
+                    channels[channel] = new ScriptObject { ["granted"] = consent.Granted, ["marketing"] = consent.Marketing };
+                }
 
-        var attributes = new ScriptObject();
-        foreach (var (k, v) in p.Attributes) attributes[k] = MessageLimits.Cut(v, MessageLimits.ProfileText);
-        var basics = customer;
-        basics.SetValue("id", p.CustomerId, false);
-        var more = new ScriptObject
-        {
-            ["name"] = MessageLimits.Cut(p.Name, MessageLimits.ProfileText),
-            ["email"] = MessageLimits.Cut(p.Email, MessageLimits.ProfileText),
-            ["phone"] = MessageLimits.Cut(p.Phone, MessageLimits.ProfileText),
-            ["locale"] = MessageLimits.Cut(p.Locale, MessageLimits.ProfileText),
-            ["time_zone"] = MessageLimits.Cut(p.TimeZone, MessageLimits.ProfileText),
-            ["birthday"] = Birthdays.Valid(p.Birthday), // an impossible one stored before validation counts as none
-            ["tags"] = new ScriptArray(p.Tags),
-            ["attributes"] = attributes,
-            ["channels"] = channels,
-            ["orders"] = new ScriptObject
-            {
-                ["count"] = p.Orders.Count,
-                ["total"] = p.Orders.Total,
-                ["net"] = p.Orders.Net,
-                ["first_at"] = p.Orders.FirstAt?.UtcDateTime,
-                ["last_at"] = p.Orders.LastAt?.UtcDateTime,
-                ["refunds"] = p.Orders.Refunds,
-                ["refunded"] = p.Orders.Refunded,
-            },
-            ["points"] = p.Points,
-            ["tier"] = p.Tier,
-            ["registered_at"] = p.RegisteredAt?.UtcDateTime,
-            ["last_active_at"] = p.LastActiveAt?.UtcDateTime,
-        };
-        foreach (var (k, v) in more) basics[k] = v;
+                return channels;
+            case "orders":
+                return new ScriptObject
+                {
+                    ["count"] = p.Orders.Count,
+                    ["total"] = p.Orders.Total,
+                    ["net"] = p.Orders.Net,
+                    ["first_at"] = p.Orders.FirstAt?.UtcDateTime,
+                    ["last_at"] = p.Orders.LastAt?.UtcDateTime,
+                    ["refunds"] = p.Orders.Refunds,
+                    ["refunded"] = p.Orders.Refunded,
+                };
+            case "points": return p.Points;
+            case "tier": return p.Tier;
+            case "registered_at": return p.RegisteredAt?.UtcDateTime;
+            case "last_active_at": return p.LastActiveAt?.UtcDateTime;
+            case "rfm":
+                var rfm = RfmScoring.Score(p, now, program.Rfm);
+                return new ScriptObject
+                {
+                    ["r"] = rfm.R,
+                    ["f"] = rfm.F,
+                    ["m"] = rfm.M,
+                    ["group"] = rfm.Group,
+                    ["code"] = rfm.Code,
+                    ["recency_days"] = rfm.RecencyDays,
+                };
+            case "lifecycle": return Lifecycle.Stage(p, now, program.Lifecycle);
+            case "recalled_from": return p.LastRecall?.FromStage;
+            case "recalled_at": return p.LastRecall?.At.UtcDateTime;
+            case "is_birthday_month": return PointsEarning.InBirthdayMonth(p, now);
+            case "referral_code": return ReferralCodes.For(p.CustomerId);
+            case "referred_by": return p.ReferredBy?.ReferrerId;
+            case "activity":
+                var counts = new ScriptObject();
+                foreach (var (type, count) in p.Activity.Counts) counts[type] = count;
+                return new ScriptObject
+                {
+                    ["counts"] = counts,
+                    ["app_opens"] = p.Activity.Count(EventTypes.AppOpened),
+                    ["check_ins"] = p.Activity.Count(EventTypes.CheckedIn),
+                    ["check_in_streak"] = p.Activity.StreakAsOf(now, p.TimeZone),
+                    ["last_check_in_at"] = p.Activity.LastCheckInAt?.UtcDateTime,
+                };
+            case "loyalty":
+                var loyalty = program.Loyalty;
+                var next = MemberTiers.Next(p, loyalty, now);
+                var expiry = p.Loyalty.NextExpiry;
+                return new ScriptObject
+                {
+                    ["qualifying"] = MemberTiers.Trailing(p.Loyalty, loyalty, now, p.TimeZone),
+                    ["basis"] = loyalty.TierBasis == TierBasis.Points ? "points" : "spend",
+                    ["next_tier"] = next?.Tier.Name,
+                    ["to_next_tier"] = next?.Missing,
+                    ["expiring_points"] = expiry is { } x ? p.Loyalty.ExpiringAt(x) : 0L,
+                    ["expiring_at"] = expiry?.UtcDateTime,
+                    ["points_value"] = loyalty.Redemption.Value(Math.Max(0, p.Points)),
+                };
+            case Segments: return new ScriptArray(SegmentEvaluator.Memberships(p, now, program));
+            default: return NoMember;
+        }
     }
+
+    /// <summary>Stands for a member the model does not have (a template reading it gets null, as from the full model).</summary>
+    private static readonly object NoMember = new();
 
     public static ScriptObject Event(CustomerEvent e) => new()
     {

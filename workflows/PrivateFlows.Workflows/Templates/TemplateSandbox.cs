@@ -47,6 +47,27 @@ public static class TemplateSandbox
         return Run(template, model, strict, (t, c) => t.Evaluate(c));
     }
 
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<Template, TemplateReads> ReadsOf = new();
+
+    /// <summary>
+    /// What the template (or expression) reads of the model, so the caller builds only that. A text that does not
+    /// parse reads everything here; rendering it reports the error, at the moment it always did.
+    /// </summary>
+    internal static TemplateReads Reads(string text, bool expression, string name)
+    {
+        Template template;
+        try
+        {
+            template = Parse(text, expression, name);
+        }
+        catch (TemplateException)
+        {
+            return TemplateReads.Everything;
+        }
+
+        return ReadsOf.GetValue(template, static t => t.Page is null ? TemplateReads.Everything : TemplateReads.Of(t.Page));
+    }
+
     private static Template Parse(string text, bool expression, string name)
     {
         if (Parsed.TryGetValue((text, expression, name), out var cached)) return cached;

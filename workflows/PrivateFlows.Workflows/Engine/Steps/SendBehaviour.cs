@@ -52,7 +52,7 @@ internal sealed class SendBehaviour : StepBehaviour<SendStep>
             return;
         }
 
-        var message = MessageRenderer.Render(run.Version, send.Template, category, decision.Profile.Locale, run.Model(decision.Event), send.Channel);
+        var message = MessageRenderer.Render(run.Version, send.Template, category, decision.Profile.Locale, reads => run.Model(decision.Event, reads), send.Channel);
         var effectId = run.EffectId("send");
         decision.Effects.Add(new SendMessage(effectId, run.Instance.CustomerId, run.Instance.InstanceId, run.Journey.Name, send.Id, send.Channel, category, send.Template, message.Locale, message.Subject, message.Body, Address(decision, send.Channel)));
         decision.State = decision.State with { RecentSends = decision.State.RecentSends.Add(new SendRecord(now, send.Channel, category, run.Journey.Name, effectId)) };
