@@ -52,7 +52,7 @@ public sealed class StoredDocumentFormat : JsonConverter<CustomerDocument>
             if (!value.PendingEffects.IsDefaultOrEmpty)
             {
                 writer.WritePropertyName("pendingEffects"u8);
-                JsonSerializer.Serialize(writer, value.PendingEffects, Options);
+                PendingEffectsWriter.Write(writer, value.PendingEffects);
             }
 
             if (!value.ProcessedInputs.IsDefaultOrEmpty)

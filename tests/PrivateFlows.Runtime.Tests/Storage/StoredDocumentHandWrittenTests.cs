@@ -34,7 +34,7 @@ public class StoredDocumentHandWrittenTests
         var documents = DecidedDocuments().ToList();
         documents.Count.Should().BeGreaterThan(150);
         documents.Should().Contain(d => d.State.Instances.Any(i => i.Waiting != null) && d.State.Profile.Loyalty.Lots.Length > 0 && d.State.RecentSends.Length > 0);
-        documents.Should().Contain(d => d.PendingEffects.Length > 0);
+        documents.Should().Contain(d => d.PendingEffects.OfType<SendMessage>().Any() && d.PendingEffects.Any(e => e.GetType() != typeof(SendMessage)));
 
         foreach (var document in documents) HandWrittenEqualsSerializer(document);
     }
@@ -62,7 +62,8 @@ public class StoredDocumentHandWrittenTests
 
         json.Should().Contain("\"locale\":\"en-US\"").And.Contain("\"reason\":\"wait_for\"").And.Contain("\"status\":\"ended\"")
             .And.Contain("\"category\":\"transactional\"").And.Contain("\"spend\":0.00").And.Contain("+08:00")
-            .And.Contain("\"customerId\":\"someone-else\"").And.Contain("\"refunds\":{").And.Contain("\"holds\":[");
+            .And.Contain("\"customerId\":\"someone-else\"").And.Contain("\"refunds\":{").And.Contain("\"holds\":[")
+            .And.Contain("{\"$type\":\"send_message\",\"instanceId\":\"i-2\"");
     }
 
     [Fact]
@@ -317,7 +318,13 @@ public class StoredDocumentHandWrittenTests
         return new CustomerDocument
         {
             State = state,
-            PendingEffects = [new ScheduleTimer("ef-3", "c-every", "t-3", "i-2", at), new AwardPoints("ef-4", "c-every", "i-2", 10, "welcome")],
+            PendingEffects =
+            [
+                new ScheduleTimer("ef-3", "c-every", "t-3", "i-2", at),
+                new SendMessage("ef-5", "c-every", "i-2", "onboarding", "welcome", "email", SendCategory.Transactional, "welcome", "en-US", "Hi \"Lin\"", "<p>你好</p>\n", "lin@example.com"),
+                new AwardPoints("ef-4", "c-every", "i-2", 10, "welcome"),
+                new SendMessage("ef-6", "c-every", "i-2", "onboarding", "nudge", "sms", SendCategory.Marketing, "nudge", "zh-CN", null, "回复TD退订", null),
+            ],
             ProcessedInputs = ["e:1", "t:2"],
         };
     }
