@@ -25,8 +25,12 @@ public sealed class StoredDocumentFormat : JsonConverter<CustomerDocument>
     /// <summary>Options for the stored document: the runtime's, minus what a reader restores (see the type's summary).</summary>
     public static JsonSerializerOptions Options { get; } = CreateOptions();
 
+    /// <summary>False when a state type has a member the hand-written reader and writer do not know (see <see cref="HandWrittenMembers"/>).</summary>
+    internal static bool HandWritten { get; } = HandWrittenMembers.Differing(Options).Count == 0;
+
     public override CustomerDocument Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
+        if (!HandWritten) return ReadWithSerializer(ref reader);
         try
         {
             return ReadStored(ref reader);
@@ -41,6 +45,12 @@ public sealed class StoredDocumentFormat : JsonConverter<CustomerDocument>
     {
         ArgumentNullException.ThrowIfNull(writer);
         ArgumentNullException.ThrowIfNull(value);
+        if (!HandWritten)
+        {
+            WriteWithSerializer(writer, value);
+            return;
+        }
+
         var outer = _writing;
         _writing = value.CustomerId; // what an instance's customer id and entry subject are left out for (see Restore)
         try

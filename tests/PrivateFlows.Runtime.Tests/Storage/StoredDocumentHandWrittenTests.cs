@@ -4,6 +4,7 @@ using System.Collections.Immutable;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 using PrivateFlows.Runtime.Serialization;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Differential;
@@ -128,6 +129,28 @@ public class StoredDocumentHandWrittenTests
         root["state"]!["profile"]!["points"] = "many";
 
         FluentActions.Invoking(() => RuntimeJson.Deserialize<CustomerDocument>(root.ToJsonString())).Should().Throw<JsonException>();
+    }
+
+    [Fact]
+    public void The_hand_written_reader_and_writer_know_every_member_the_serializer_writes_in_its_order()
+    {
+        HandWrittenMembers.Differing(StoredDocumentFormat.Options).Should().BeEmpty(
+            "a member added to a state type must be taught to StoredStateReader, StoredStateWriter and HandWrittenMembers (until then documents go through the serializer)");
+        StoredDocumentFormat.HandWritten.Should().BeTrue();
+    }
+
+    [Fact]
+    public void A_member_the_hand_written_code_does_not_know_is_noticed()
+    {
+        var options = new JsonSerializerOptions(StoredDocumentFormat.Options)
+        {
+            TypeInfoResolver = StoredDocumentFormat.Options.TypeInfoResolver!.WithAddedModifier(info =>
+            {
+                if (info.Type == typeof(JourneyInstance)) info.Properties.Add(info.CreateJsonPropertyInfo(typeof(string), "priority"));
+            }),
+        };
+
+        HandWrittenMembers.Differing(options).Should().Equal(typeof(JourneyInstance));
     }
 
     /// <summary>Writes both ways and compares the bytes, then reads the JSON both ways and compares the objects.</summary>
