@@ -533,7 +533,7 @@ internal static class StoredStateReader
         if (reader.TokenType == JsonTokenType.Null) return null;
         Expect(ref reader, JsonTokenType.StartObject);
         string? id = null, type = null, subject = null;
-        var source = "privateflows";
+        var source = StoredStateWriter.DefaultSource;
         DateTimeOffset time = default;
         JsonObject? data = null;
         while (Next(ref reader))

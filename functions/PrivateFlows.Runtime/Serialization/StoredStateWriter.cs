@@ -16,10 +16,12 @@ namespace PrivateFlows.Runtime.Serialization;
 /// </summary>
 internal static class StoredStateWriter
 {
-    private const string DefaultLocale = "zh-CN";
-    private const string DefaultTimeZone = "Asia/Shanghai";
-    private const string DefaultTier = "member";
-    private const string DefaultSource = "privateflows";
+    // What a reader gets when these are left out: the initializers, and the constructor's default for an event's source.
+    private static readonly CustomerProfile Blank = new() { CustomerId = "" };
+    private static readonly string DefaultLocale = Blank.Locale;
+    private static readonly string DefaultTimeZone = Blank.TimeZone;
+    private static readonly string DefaultTier = Blank.Tier;
+    internal static readonly string DefaultSource = (string)typeof(CustomerEvent).GetConstructors().Single(c => c.GetParameters().Length == 6).GetParameters()[5].DefaultValue!;
 
     public static void Write(Utf8JsonWriter writer, CustomerState state, string? customerId)
     {
