@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
 
@@ -41,6 +42,8 @@ internal sealed class PreparedWrite : IDisposable
     }
 
     /// <summary>Binds, runs and resets the statement; the rows it changed. False: nothing ran (see the class).</summary>
+    /// <remarks>Compiled optimised at once: the writer runs it for every row, and unoptimised type tests were a quarter of its time in a short run.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool TryExecute((string Name, object? Value)[] parameters, out int changed)
     {
         changed = 0;
@@ -97,6 +100,7 @@ internal sealed class PreparedWrite : IDisposable
     }
 
     /// <summary>The types the store's writes use, bound as <see cref="SqliteCommand"/> binds them.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private bool Bind(int index, object? value)
     {
         var rc = value switch
