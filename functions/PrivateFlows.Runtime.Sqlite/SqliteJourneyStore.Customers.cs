@@ -100,7 +100,11 @@ public sealed partial class SqliteJourneyStore
         return _writer.WriteAsync(scope =>
         {
             if (scope.Execute(document.Sql, document.Parameters) != 1) throw ConcurrencyConflictException.For(commit.Document.CustomerId, commit.ExpectedVersion);
-            foreach (var row in rows) scope.Execute(row.Sql, row.Parameters);
+            foreach (var row in rows)
+            {
+                if (scope.Execute(row.Sql, row.Parameters) == 0 && row.OtherwiseSql is { } otherwise) scope.Execute(otherwise, row.Parameters);
+            }
+
             return commit.Document with { Version = commit.ExpectedVersion + 1 };
         }, cancellationToken);
     }
@@ -108,7 +112,7 @@ public sealed partial class SqliteJourneyStore
     public Task MarkConsumedAsync(string customerId, string? eventId, string? timerId, CancellationToken cancellationToken = default) =>
         _writer.WriteAsync(scope =>
         {
-            if (eventId is not null) scope.Execute("UPDATE events SET status = 'done' WHERE id = $id AND status = 'pending'", ("$id", eventId));
+            if (eventId is not null) scope.Execute(ConsumeEvent, ("$id", eventId));
             if (timerId is not null) scope.Execute(DeleteTimer, ("$customer", customerId), ("$id", timerId));
         }, cancellationToken);
 
@@ -124,6 +128,7 @@ public sealed partial class SqliteJourneyStore
             foreach (var instance in instances) removed += scope.Execute("DELETE FROM journal_instances WHERE instance_id = $id", ("$id", instance));
             removed += scope.Execute("DELETE FROM customers WHERE id = $id", ("$id", customerId));
             removed += scope.Execute("DELETE FROM referrals WHERE referee_id = $id OR referrer_id = $id", ("$id", customerId));
+            scope.Execute("DELETE FROM inbox_pending WHERE seq IN (SELECT seq FROM events WHERE customer_id = $id)", ("$id", customerId));
 
             foreach (var table in new[] { "events", "timers", "journal", "poison", "messages", "points_ledger", "coupons", "instance_steps" })
             {

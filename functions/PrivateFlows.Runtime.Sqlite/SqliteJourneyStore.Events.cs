@@ -10,9 +10,24 @@ public sealed partial class SqliteJourneyStore
 {
     private const string InsertEvent = """
         INSERT INTO events (id, customer_id, type, time, received_at, status, body)
-        VALUES ($id, $customer, $type, $time, $received, 'pending', $body)
+        VALUES ($id, $customer, $type, $time, $received, 'accepted', $body)
         ON CONFLICT (id) DO NOTHING
         """;
+
+    /// <summary>
+    /// Consumes an accepted event: it leaves <c>inbox_pending</c> (SqliteSchema.Inbox); its row in <c>events</c> is not
+    /// rewritten.
+    /// </summary>
+    private const string ConsumeEvent = "DELETE FROM inbox_pending WHERE seq = (SELECT seq FROM events WHERE id = $id)";
+
+    /// <summary>
+    /// After <see cref="ConsumeEvent"/> found nothing pending: a parked event that a poison retry processed reads done
+    /// again (as its row said before).
+    /// </summary>
+    private const string ConsumeParkedEvent = "UPDATE events SET status = 'done' WHERE id = $id AND status = 'poison'";
+
+    /// <summary>An inbox row's status as the timeline shows it, for a query over <c>events e</c>.</summary>
+    private const string StatusOfEvent = "CASE WHEN e.status = 'poison' THEN 'poison' WHEN EXISTS (SELECT 1 FROM inbox_pending p WHERE p.seq = e.seq) THEN 'pending' ELSE 'done' END";
 
     public Task<IReadOnlyList<string>> AcceptEventsAsync(IReadOnlyList<CustomerEvent> events, DateTimeOffset receivedAt, CancellationToken cancellationToken = default)
     {
@@ -34,11 +49,11 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<CustomerEvent>> ReadPendingEventsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<CustomerEvent>>(Read(c =>
-            Query(c, $"SELECT {EventColumns} FROM events WHERE status = 'pending' ORDER BY seq", r => ReadEvent(r, 0) ?? throw new InvalidDataException("a pending event without its body"))));
+            Query(c, $"SELECT {PendingEventColumns} FROM inbox_pending p JOIN events e ON e.seq = p.seq ORDER BY p.seq", r => ReadEvent(r, 0) ?? throw new InvalidDataException("a pending event without its body"))));
 
     public Task<IReadOnlyList<TimelineEvent>> ReadEventsAsync(string customerId, long after, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<TimelineEvent>>(Read(c => Query(c,
-            $"SELECT {EventColumns}, seq, received_at, status FROM events WHERE customer_id = $customer AND seq > $after ORDER BY seq LIMIT $limit",
+            $"SELECT {EventColumns}, seq, received_at, {StatusOfEvent} FROM events e WHERE customer_id = $customer AND seq > $after ORDER BY seq LIMIT $limit",
             r => ReadEvent(r, 0) is { } e
                 ? new TimelineEvent(r.GetInt64(5), e, FromTicks(r.GetInt64(6)), ParseStatus(r.GetString(7)))
                 : new TimelineEvent(r.GetInt64(5), new CustomerEvent(r.GetString(0), r.GetString(1), r.GetString(2), FromTicks(r.GetInt64(3)), []),
@@ -46,7 +61,7 @@ public sealed partial class SqliteJourneyStore
             ("$customer", customerId), ("$after", after), ("$limit", limit))));
 
     public Task<EventStatus?> ReadEventStatusAsync(string eventId, CancellationToken cancellationToken = default) =>
-        Task.FromResult(Read(c => Scalar(c, "SELECT status FROM events WHERE id = $id", ("$id", eventId)) is string s ? ParseStatus(s) : (EventStatus?)null));
+        Task.FromResult(Read(c => Scalar(c, $"SELECT {StatusOfEvent} FROM events e WHERE id = $id", ("$id", eventId)) is string s ? ParseStatus(s) : (EventStatus?)null));
 
     /// <summary>
     /// Empties the bodies of processed events received before <paramref name="before"/> (the retention); their id,
@@ -55,11 +70,16 @@ public sealed partial class SqliteJourneyStore
     internal Task<int> DropEventBodiesAsync(DateTimeOffset before, CancellationToken cancellationToken = default)
     {
         var cutoff = Ticks(before);
-        return _writer.WriteAsync(scope => scope.Execute("UPDATE events SET body = X'' WHERE status = 'done' AND received_at < $before AND length(body) > 0", ("$before", cutoff)), cancellationToken);
+        return _writer.WriteAsync(scope => scope.Execute(
+            "UPDATE events SET body = X'' WHERE status <> 'poison' AND received_at < $before AND length(body) > 0 AND NOT EXISTS (SELECT 1 FROM inbox_pending p WHERE p.seq = events.seq)",
+            ("$before", cutoff)), cancellationToken);
     }
 
     /// <summary>The columns <see cref="ReadEvent"/> reads, in its order.</summary>
     private const string EventColumns = "id, type, customer_id, time, body";
+
+    /// <summary><see cref="EventColumns"/> of <c>events e</c> in a join.</summary>
+    private const string PendingEventColumns = "e.id, e.type, e.customer_id, e.time, e.body";
 
     /// <summary>
     /// What an inbox row keeps of an event beyond its columns (id, type, subject and time are columns): the source and

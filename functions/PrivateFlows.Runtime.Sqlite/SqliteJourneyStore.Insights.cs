@@ -46,6 +46,7 @@ public sealed partial class SqliteJourneyStore
         var hash = Tombstones.Hash(customerId);
         return _writer.WriteAsync(scope =>
         {
+            if (eventId is not null) scope.Execute(ConsumeEvent, ("$id", eventId)); // before the row it finds the seq in
             if (eventId is not null && scope.Execute("DELETE FROM events WHERE id = $id", ("$id", eventId)) > 0)
             {
                 scope.Execute("UPDATE tombstones SET dropped_events = dropped_events + 1 WHERE id_hash = $hash", ("$hash", hash));

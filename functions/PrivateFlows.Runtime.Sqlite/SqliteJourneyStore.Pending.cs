@@ -11,7 +11,7 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<PendingEvent>> ReadPendingEventIdsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<PendingEvent>>(Read(c =>
-            Query(c, "SELECT id, customer_id FROM events WHERE status = 'pending' ORDER BY seq", r => new PendingEvent(r.GetString(0), r.GetString(1)))));
+            Query(c, "SELECT e.id, e.customer_id FROM inbox_pending p JOIN events e ON e.seq = p.seq ORDER BY p.seq", r => new PendingEvent(r.GetString(0), r.GetString(1)))));
 
     public Task<IReadOnlyList<CustomerEvent>> ReadAcceptedEventsAsync(IReadOnlyList<string> eventIds, CancellationToken cancellationToken = default)
     {

@@ -18,7 +18,11 @@ public sealed partial class SqliteJourneyStore
         {
             scope.Execute(UpsertPoison, ("$id", poison.InputId), ("$customer", poison.CustomerId), ("$kind", poison.Kind), ("$body", poison.Body),
                 ("$reason", poison.Reason), ("$attempts", poison.Attempts), ("$at", StoredTime.Text(poison.ParkedAt)));
-            if (eventId is not null) scope.Execute("UPDATE events SET status = 'poison' WHERE id = $id", ("$id", eventId));
+            if (eventId is not null)
+            {
+                scope.Execute("UPDATE events SET status = 'poison' WHERE id = $id", ("$id", eventId));
+                scope.Execute(ConsumeEvent, ("$id", eventId));
+            }
             if (timerId is not null) scope.Execute(DeleteTimer, ("$customer", poison.CustomerId), ("$id", timerId));
         }, cancellationToken);
     }

@@ -49,7 +49,11 @@ public sealed partial class SqliteJourneyStore
     }
 
     /// <summary>A statement with its parameters, built in the caller's thread so the writer thread only binds and steps.</summary>
-    internal readonly record struct Row(string Sql, (string Name, object? Value)[] Parameters);
+    internal readonly record struct Row(string Sql, (string Name, object? Value)[] Parameters)
+    {
+        /// <summary>Run with the same parameters when <see cref="Sql"/> changed no row.</summary>
+        public string? OtherwiseSql { get; init; }
+    }
 
     /// <summary>
     /// The statements that persist a step's rows, in the order that keeps replays and id reuse right: the fired
@@ -60,7 +64,7 @@ public sealed partial class SqliteJourneyStore
         var rows = new List<Row>(8);
         var customerId = commit.Document.CustomerId;
         StepIndexRows(rows, customerId, write.StepIndex); // SqliteJourneyStore.Steps.cs
-        if (commit.EventId is not null) rows.Add(new("UPDATE events SET status = 'done' WHERE id = $id", [("$id", commit.EventId)]));
+        if (commit.EventId is not null) rows.Add(new(ConsumeEvent, [("$id", commit.EventId)]) { OtherwiseSql = ConsumeParkedEvent });
         if (commit.FiredTimerId is not null) rows.Add(new(DeleteTimer, [("$customer", customerId), ("$id", commit.FiredTimerId)]));
         if (write.Referral is { } referral)
         {

@@ -14,7 +14,7 @@ public sealed partial class SqliteJourneyStore
             var wal = new FileInfo(FilePath + "-wal");
             return new StoreStatus(
                 Count("SELECT COUNT(*) FROM customers"),
-                Count("SELECT COUNT(*) FROM events WHERE status = 'pending'"),
+                Count("SELECT COUNT(*) FROM inbox_pending"),
                 Count("SELECT COUNT(*) FROM customers WHERE pending > 0"),
                 Count("SELECT COUNT(*) FROM timers"),
                 next is long ms ? StoredTime.FromMillis(ms) : null,

@@ -193,9 +193,13 @@ internal static class SqliteSchema
         """;
 
     /// <summary>
-    /// The inbox (status 'pending' until a step consumed it) and, kept afterwards, the customer's timeline. Times are
-    /// UTC ticks; the body holds the event's source and data (the rest are columns), compressed (CompressedJson), and
-    /// is empty once dropped. The timeline index needs no seq column: the rowid (seq) ends every index entry.
+    /// The inbox and, kept afterwards, the customer's timeline. Times are UTC ticks; the body holds the event's source
+    /// and data (the rest are columns), compressed (CompressedJson), and is empty once dropped. The timeline index
+    /// needs no seq column: the rowid (seq) ends every index entry.
+    /// An event is pending while its seq is in <c>inbox_pending</c> (the trigger adds it as the event is accepted; the
+    /// step that consumes it deletes it), so consuming an event never rewrites its row and body. <c>status</c> is
+    /// 'accepted' as written, 'poison' once parked, and 'pending' or 'done' in rows written before
+    /// <see cref="PendingTableVersion"/> (an old 'pending' row is in <c>inbox_pending</c> like a new one).
     /// </summary>
     private const string Inbox = """
         CREATE TABLE IF NOT EXISTS events (
@@ -209,7 +213,19 @@ internal static class SqliteSchema
             body         BLOB NOT NULL
         );
         CREATE INDEX IF NOT EXISTS events_customer ON events (customer_id);
-        CREATE INDEX IF NOT EXISTS events_pending ON events (seq) WHERE status = 'pending';
+        """ + Pending;
+
+    /// <summary>
+    /// The inbox's pending events (see <see cref="Inbox"/>) by seq: appended in order, a few bytes each, so accepting
+    /// and consuming an event touch a few small pages whatever the size of the timeline.
+    /// </summary>
+    private const string Pending = """
+        CREATE TABLE IF NOT EXISTS inbox_pending (
+            seq  INTEGER PRIMARY KEY
+        );
+        CREATE TRIGGER IF NOT EXISTS events_accepted AFTER INSERT ON events WHEN NEW.status = 'accepted' BEGIN
+            INSERT INTO inbox_pending (seq) VALUES (NEW.seq);
+        END;
         """;
 
     /// <summary>Run after <see cref="Create"/> when the store opens: brings a file made by an earlier version up to date.</summary>
@@ -240,6 +256,32 @@ internal static class SqliteSchema
         }
 
         CompactCustomersAndInbox(connection);
+        MovePendingOutOfTheInboxRows(connection);
+    }
+
+    /// <summary>The file's <c>user_version</c> from which pending events are the rows of <c>inbox_pending</c>.</summary>
+    internal const long PendingTableVersion = 2;
+
+    /// <summary>
+    /// Files written before <see cref="PendingTableVersion"/> said 'pending' in the event's row (and indexed it): their
+    /// pending events join <c>inbox_pending</c> and read 'accepted' like new ones, and the partial index goes. One
+    /// transaction with the version that says it is done.
+    /// </summary>
+    private static void MovePendingOutOfTheInboxRows(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= PendingTableVersion) return;
+        using var transaction = connection.BeginTransaction();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT OR IGNORE INTO inbox_pending (seq) SELECT seq FROM events WHERE status = 'pending';
+            UPDATE events SET status = 'accepted' WHERE status = 'pending';
+            DROP INDEX IF EXISTS events_pending;
+            PRAGMA user_version = {PendingTableVersion};
+            """;
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     /// <summary>The file's <c>user_version</c> from which customer documents and the inbox have their compact layout.</summary>
@@ -277,6 +319,7 @@ internal static class SqliteSchema
             command.CommandText = $"""
                 DROP INDEX IF EXISTS events_customer;
                 DROP INDEX IF EXISTS events_pending;
+                DROP TRIGGER IF EXISTS events_accepted; -- it would move with the renamed table and go with it
                 ALTER TABLE events RENAME TO events_text;
                 {Inbox}
                 INSERT INTO events (seq, id, customer_id, type, time, received_at, status, body)

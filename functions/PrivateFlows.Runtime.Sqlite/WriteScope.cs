@@ -2,10 +2,14 @@ using Microsoft.Data.Sqlite;
 
 namespace PrivateFlows.Runtime.Sqlite;
 
-/// <summary>The writer's connection inside the current transaction; commands are prepared once and reused.</summary>
+/// <summary>
+/// The writer's connection inside the current transaction; statements are prepared once and reused. Writes run as a
+/// <see cref="PreparedWrite"/> where they can (the writer thread's binding cost), else as a <see cref="SqliteCommand"/>.
+/// </summary>
 internal sealed class WriteScope(SqliteConnection connection) : IDisposable
 {
     private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, PreparedWrite?> _writes = new(StringComparer.Ordinal);
 
     public SqliteTransaction? Transaction { get; set; }
 
@@ -42,7 +46,11 @@ internal sealed class WriteScope(SqliteConnection connection) : IDisposable
         return true;
     }
 
-    public int Execute(string sql, params (string Name, object? Value)[] parameters) => Command(sql, parameters).ExecuteNonQuery();
+    public int Execute(string sql, params (string Name, object? Value)[] parameters)
+    {
+        if (!_writes.TryGetValue(sql, out var write)) _writes[sql] = write = PreparedWrite.Prepare(connection, sql);
+        return write is not null && write.TryExecute(parameters, out var changed) ? changed : Command(sql, parameters).ExecuteNonQuery();
+    }
 
     public object? Scalar(string sql, params (string Name, object? Value)[] parameters) => Command(sql, parameters).ExecuteScalar();
 
@@ -50,5 +58,7 @@ internal sealed class WriteScope(SqliteConnection connection) : IDisposable
     {
         foreach (var command in _commands.Values) command.Dispose();
         _commands.Clear();
+        foreach (var write in _writes.Values) write?.Dispose();
+        _writes.Clear();
     }
 }
