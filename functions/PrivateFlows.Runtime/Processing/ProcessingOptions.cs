@@ -9,10 +9,13 @@ public sealed class ProcessingOptions
 
     /// <summary>
     /// Customers are spread over this many sequential workers (one customer always on the same worker). Workers are
-    /// cheap (async), and more of them put more steps into each group commit of the SQLite store.
+    /// cheap (async), and more of them put more steps into each group commit of the SQLite store. 128: a timer burst
+    /// (one step per customer) fired at the rate it fell due only from about 128 up (64: 4,200/s of 5,000 due per second,
+    /// p99 lateness 3.5 s; 128: 4,900/s, 0.4 s), while at 256 a stream of events formed smaller batches (2.96 inputs
+    /// per step instead of 4.2) and ran 9% slower.
     /// </summary>
     [Range(1, 256)]
-    public int Workers { get; set; } = 64;
+    public int Workers { get; set; } = 128;
 
     /// <summary>
     /// Most queued inputs of one customer (events and fired timers) processed as one step: one read, one commit, one
