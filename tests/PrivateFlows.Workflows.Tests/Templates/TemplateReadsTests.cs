@@ -167,6 +167,23 @@ public class TemplateReadsTests
         }
     }
 
+    [Theory]
+    [InlineData("{{ customer | object.keys | array.join ',' }}")]
+    [InlineData("{{ for x in customer }};{{ end }}{{ 'customer.name' | object.eval }}")]
+    public void Render_CustomerReadWhole_SameWhateverEarlierRendersRead(string template)
+    {
+        // The whole customer is cached per profile and instant and shared by renders: a template that enumerates it must
+        // not show lazy members (segments, rfm) only because an earlier render happened to read them.
+        var profile = Profile with { Name = "枚举" + template.Length };
+        string Render(string text) =>
+            MessageRenderer.Render(Journey(text), "t", SendCategory.Transactional, "en", reads => ScriptModel.For(profile, null, Instance, Now, CustomerProgram.Default, reads)).Body;
+
+        var fresh = Render(template);
+        Render("{{ customer.segments | array.join ',' }} {{ customer.rfm.group }}");
+        Render(template).Should().Be(fresh);
+        fresh.Should().Match(f => f.Contains("segments", StringComparison.Ordinal) || f.Count(c => c == ';') > 20);
+    }
+
     [Fact]
     public void Render_SameMessageAgain_FindsWhatItReadsOnlyOnce()
     {

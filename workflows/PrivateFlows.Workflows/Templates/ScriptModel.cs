@@ -38,11 +38,17 @@ public static class ScriptModel
     /// </summary>
     internal static ScriptObject For(CustomerProfile profile, CustomerEvent? @event, JourneyInstance? instance, DateTimeOffset now, CustomerProgram program, TemplateReads reads)
     {
-        if (reads.IsEverything) return For(profile, @event, instance, now, program);
+        if (reads.IsEverything)
+        {
+            var full = For(profile, @event, instance, now, program);
+            if (full["customer"] is LazyScriptObject whole) whole.MaterializeAll();
+            return full;
+        }
+
         var model = new ScriptObject();
         if (reads.Reads("customer"))
         {
-            model["customer"] = reads.ReadsWhole("customer") ? CachedCustomer(profile, now, program) : PartOfCustomer(profile, now, program, reads.Members("customer"));
+            model["customer"] = reads.ReadsWhole("customer") ? Whole(CachedCustomer(profile, now, program)) : PartOfCustomer(profile, now, program, reads.Members("customer"));
         }
 
         if (reads.Reads("event")) model["event"] = EventPart(@event, reads, "event");
@@ -51,6 +57,17 @@ public static class ScriptModel
         if (reads.Reads("journey")) model["journey"] = instance is null ? null : new ScriptObject { ["name"] = instance.Journey, ["version"] = instance.Version };
         model["now"] = now.UtcDateTime;
         return model;
+    }
+
+    /// <summary>
+    /// A customer a template reads whole (loops over, prints, passes on) with every lazy member computed: enumerating
+    /// lists only the members computed so far, and the cached customer is shared, so without this what such a template
+    /// shows would depend on what earlier renders on the thread happened to read.
+    /// </summary>
+    private static ScriptObject Whole(ScriptObject customer)
+    {
+        if (customer is LazyScriptObject lazy) lazy.MaterializeAll();
+        return customer;
     }
 
     private static ScriptObject PartOfCustomer(CustomerProfile profile, DateTimeOffset now, CustomerProgram program, IReadOnlyCollection<string> members)
