@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
 using PrivateFlows.Workflows.Engine;
-using PrivateFlows.Workflows.Language;
 
 namespace PrivateFlows.Runtime.Serialization;
 
@@ -36,12 +35,7 @@ internal static class PendingEffectsWriter
         String(writer, "journey"u8, s.Journey);
         String(writer, "stepId"u8, s.StepId);
         String(writer, "channel"u8, s.Channel);
-        if (s.Category != SendCategory.Marketing)
-        {
-            writer.WritePropertyName("category"u8);
-            SnakeCaseEnum<SendCategory>.Write(writer, s.Category);
-        }
-
+        StoredStateWriter.Category(writer, s.Category);
         String(writer, "template"u8, s.Template);
         String(writer, "locale"u8, s.Locale);
         String(writer, "subject"u8, s.Subject);
@@ -52,8 +46,5 @@ internal static class PendingEffectsWriter
         writer.WriteEndObject();
     }
 
-    private static void String(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
-    {
-        if (value is not null) writer.WriteString(name, value);
-    }
+    private static void String(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value) => StoredStateWriter.String(writer, name, value);
 }

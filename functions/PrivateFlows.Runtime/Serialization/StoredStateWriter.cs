@@ -372,21 +372,24 @@ internal static class StoredStateWriter
         writer.WriteStartObject();
         Time(writer, "at"u8, s.At);
         String(writer, "channel"u8, s.Channel);
-        if (s.Category != SendCategory.Marketing)
-        {
-            writer.WritePropertyName("category"u8);
-            SnakeCaseEnum<SendCategory>.Write(writer, s.Category);
-        }
-
+        Category(writer, s.Category);
         String(writer, "journey"u8, s.Journey);
         String(writer, "effectId"u8, s.EffectId);
         writer.WriteEndObject();
     }
 
     /// <summary>Left out when null (or equal to the default, for the members that have one).</summary>
-    private static void String(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
+    internal static void String(Utf8JsonWriter writer, ReadOnlySpan<byte> name, string? value)
     {
         if (value is not null) writer.WriteString(name, value);
+    }
+
+    /// <summary>A send's category, left out when it is the default (marketing).</summary>
+    internal static void Category(Utf8JsonWriter writer, SendCategory category)
+    {
+        if (category == SendCategory.Marketing) return;
+        writer.WritePropertyName("category"u8);
+        SnakeCaseEnum<SendCategory>.Write(writer, category);
     }
 
     /// <summary>Left out when it is the initializer's value; a null is written (a reader would get the initializer).</summary>
