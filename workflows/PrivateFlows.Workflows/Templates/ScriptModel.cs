@@ -41,7 +41,7 @@ public static class ScriptModel
         if (reads.IsEverything)
         {
             var full = For(profile, @event, instance, now, program);
-            if (full["customer"] is LazyScriptObject whole) whole.MaterializeAll();
+            if (full["customer"] is ScriptObject customer) Whole(customer);
             return full;
         }
 
