@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using HdrHistogram;
 using Microsoft.Data.Sqlite;
+using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Workflows.Customers;
 
 namespace PrivateFlows.Benchmarks;
@@ -240,16 +241,10 @@ public static class TimersAndFootprint
             timeout.ExecuteNonQuery();
         }
 
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA wal_checkpoint(TRUNCATE)";
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            using (var reader = command.ExecuteReader())
-            {
-                if (reader.Read() && reader.GetInt64(0) == 0) return true;
-            }
-
+            if (SqliteCheckpointer.TryTruncate(connection)) return true;
             if (deadline.Elapsed > TimeSpan.FromMinutes(1)) return false;
             Thread.Sleep(100); // a benchmark waiting for the engine's readers to move on, not a test
         }
