@@ -15,6 +15,7 @@ public sealed class CustomerQueues : IAsyncDisposable
     private readonly Channel<StepRequest>[] _partitions;
     private readonly StepProcessor _processor;
     private readonly IEventInbox _inbox;
+    private readonly int _timerLanes;
     private readonly ILogger<CustomerQueues> _log;
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _stopping = new();
@@ -31,6 +32,7 @@ public sealed class CustomerQueues : IAsyncDisposable
         _processor = processor;
         _inbox = inbox;
         _log = log;
+        _timerLanes = Math.Max(1, options.Value.TimerLanes);
         _partitions = new Channel<StepRequest>[options.Value.Workers];
         for (var i = 0; i < _partitions.Length; i++)
         {
@@ -150,14 +152,51 @@ public sealed class CustomerQueues : IAsyncDisposable
     {
         var waiting = new PartitionBacklog();
         var batch = new List<StepRequest>();
+        var lanes = new TimerLanes(_timerLanes);
+        var inLane = lanes.IsRunning; // one delegate per worker
+        Task<bool>? pendingRead = null; // the one wait a single-reader channel allows, kept across turns
         try
         {
             while (true)
             {
-                if (waiting.Count == 0 && !await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false)) return;
+                if (lanes.Count > 0 && !await lanes.ReapAsync().ConfigureAwait(false)) return;
+                if (waiting.Count == 0 && lanes.Count > 0)
+                {
+                    // Nothing taken yet: a lane's step that ends is reaped while the worker waits for a request.
+                    pendingRead ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+                    if (!pendingRead.IsCompleted)
+                    {
+                        await Task.WhenAny(pendingRead, lanes.AnyAsync()).ConfigureAwait(false);
+                        if (!pendingRead.IsCompleted) continue;
+                    }
+                }
+
+                if (waiting.Count == 0)
+                {
+                    var more = pendingRead is not null ? await pendingRead.ConfigureAwait(false) : await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
+                    pendingRead = null;
+                    if (!more) return;
+                }
+
                 while (waiting.Count < Lookahead && reader.TryRead(out var next)) waiting.Add(next);
                 if (waiting.Count == 0) continue;
-                waiting.TakeBatch(batch, _processor.MaxBatch);
+                // A customer whose timer step still runs in a lane waits for it (its inputs stay in order); the others pass.
+                if (!waiting.TryTakeBatch(batch, _processor.MaxBatch, lanes.Count > 0 ? inLane : null))
+                {
+                    await lanes.AnyAsync().ConfigureAwait(false);
+                    continue;
+                }
+
+                if (lanes.Fits(batch))
+                {
+                    // A fired timer runs beside this worker's other steps (different customers) instead of after them: in a
+                    // burst every timer is a step of its own, and steps that wait one by one on the writer's commits left the
+                    // cores idle while the due timers queued (see ProcessingOptions.TimerLanes).
+                    if (!await lanes.RoomAsync().ConfigureAwait(false)) return;
+                    lanes.Start(batch[0].CustomerId, RunLaneAsync(batch[0], cancellationToken));
+                    continue;
+                }
+
                 if (!await ReadBodiesAsync(batch, cancellationToken).ConfigureAwait(false)) continue;
                 var running = batch.Count == 1
                     ? await RunAsync(batch[0], cancellationToken).ConfigureAwait(false)
@@ -169,6 +208,18 @@ public sealed class CustomerQueues : IAsyncDisposable
         {
             // stopping
         }
+        finally
+        {
+            await lanes.FinishAllAsync().ConfigureAwait(false);
+        }
+    }
+
+    private async Task<bool> RunLaneAsync(StepRequest timer, CancellationToken cancellationToken)
+    {
+        // Off the worker's own turn: reading and deciding run synchronously up to the commit, and the worker goes on to
+        // its next customer meanwhile, not after.
+        await Task.Yield();
+        return await RunAsync(timer, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -32,10 +32,23 @@ internal sealed class PartitionBacklog
     /// customer's next requests up to <paramref name="max"/>, stopping at the first that cannot be batched (it runs
     /// alone at the customer's next turn), so a customer's inputs are never reordered.
     /// </summary>
-    public void TakeBatch(List<StepRequest> batch, int max)
+    public void TakeBatch(List<StepRequest> batch, int max) => TryTakeBatch(batch, max, null);
+
+    /// <summary>
+    /// <see cref="TakeBatch"/> from the first customer in turn for whom <paramref name="busy"/> is false (a customer
+    /// whose step is still running waits, the others pass it); false when every waiting customer is busy.
+    /// </summary>
+    public bool TryTakeBatch(List<StepRequest> batch, int max, Func<string, bool>? busy)
     {
         batch.Clear();
         var customerId = _turns.Dequeue();
+        for (var passed = 1; busy is not null && busy(customerId); passed++)
+        {
+            _turns.Enqueue(customerId); // keeps its requests, goes to the back of the line
+            if (passed == _turns.Count) return false;
+            customerId = _turns.Dequeue();
+        }
+
         var queue = _byCustomer[customerId];
         var head = queue.Dequeue();
         batch.Add(head);
@@ -48,10 +61,11 @@ internal sealed class PartitionBacklog
         if (queue.Count > 0)
         {
             _turns.Enqueue(customerId);
-            return;
+            return true;
         }
 
         _byCustomer.Remove(customerId);
         if (_spare.Count < 64) _spare.Push(queue); // reused: customers come and go all the time
+        return true;
     }
 }

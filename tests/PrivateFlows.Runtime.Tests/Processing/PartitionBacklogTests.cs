@@ -46,6 +46,25 @@ public sealed class PartitionBacklogTests
     }
 
     [Fact]
+    public void TryTakeBatch_BusyCustomer_IsPassedAndKeepsItsRequestsForLater()
+    {
+        var backlog = new PartitionBacklog();
+        foreach (var id in new[] { "a1", "b1", "a2", "c1" }) backlog.Add(Order(id[..1], id));
+        var batch = new List<StepRequest>();
+
+        backlog.TryTakeBatch(batch, 64, customer => customer == "a").Should().BeTrue();
+        batch.Select(r => r.EventId).Should().Equal("b1");
+        backlog.TryTakeBatch(batch, 64, customer => customer is "a" or "c").Should().BeFalse("every waiting customer is busy");
+        batch.Should().BeEmpty();
+        backlog.Count.Should().Be(3);
+        backlog.TryTakeBatch(batch, 64, _ => false).Should().BeTrue();
+        batch.Select(r => r.EventId).Should().Equal("c1");
+        backlog.TryTakeBatch(batch, 64, null).Should().BeTrue();
+        batch.Select(r => r.EventId).Should().Equal("a1", "a2");
+        backlog.Count.Should().Be(0);
+    }
+
+    [Fact]
     public void TakeBatch_MoreThanMax_LeavesTheRestForTheCustomersNextTurn()
     {
         var backlog = new PartitionBacklog();

@@ -1,0 +1,60 @@
+namespace PrivateFlows.Runtime.Processing;
+
+/// <summary>
+/// The steps of fired timers one worker runs at once, each for a different customer (see
+/// <see cref="ProcessingOptions.TimerLanes"/>). Each task answers false when the engine is stopping.
+/// </summary>
+internal sealed class TimerLanes(int max)
+{
+    private readonly List<(string CustomerId, Task<bool> Step)> _running = new(max);
+
+    public int Count => _running.Count;
+
+    /// <summary>A lone fired timer, when lanes beside the worker's own step are allowed.</summary>
+    public bool Fits(List<StepRequest> batch) => max > 1 && batch.Count == 1 && batch[0] is { Timer: not null, Completion: null, IsCommand: false };
+
+    public bool IsRunning(string customerId)
+    {
+        foreach (var (running, _) in _running)
+        {
+            if (running == customerId) return true;
+        }
+
+        return false;
+    }
+
+    public void Start(string customerId, Task<bool> step) => _running.Add((customerId, step));
+
+    public Task AnyAsync() => Task.WhenAny(_running.Select(r => r.Step));
+
+    /// <summary>Waits for a free lane; false when a finished step says the engine is stopping.</summary>
+    public async Task<bool> RoomAsync()
+    {
+        if (_running.Count < max) return await ReapAsync().ConfigureAwait(false);
+        await Task.WhenAny(_running.Select(r => r.Step)).ConfigureAwait(false);
+        return await ReapAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the finished steps; false when one of them says the engine is stopping.</summary>
+    public async Task<bool> ReapAsync()
+    {
+        var going = true;
+        for (var i = _running.Count - 1; i >= 0; i--)
+        {
+            if (!_running[i].Step.IsCompleted) continue;
+            going &= await _running[i].Step.ConfigureAwait(false);
+            _running.RemoveAt(i);
+        }
+
+        return going;
+    }
+
+    /// <summary>Waits for every running step; false when one of them says the engine is stopping.</summary>
+    public async Task<bool> FinishAllAsync()
+    {
+        var going = true;
+        foreach (var (_, step) in _running) going &= await step.ConfigureAwait(false);
+        _running.Clear();
+        return going;
+    }
+}
