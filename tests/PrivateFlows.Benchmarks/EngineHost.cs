@@ -163,6 +163,9 @@ public sealed class EngineHost : IAsyncDisposable
         }
     }
 
+    /// <summary>How busy the store's single writer has been so far (wall and thread CPU in transactions).</summary>
+    internal PrivateFlows.Runtime.Sqlite.WriterLoad WriterLoad => Services.GetRequiredService<SqliteJourneyStore>().WriterLoad;
+
     public async ValueTask DisposeAsync()
     {
         // The single writer is the engine's bottleneck: how busy it was over this engine's life (to stderr, per run).

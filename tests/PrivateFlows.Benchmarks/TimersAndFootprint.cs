@@ -133,10 +133,12 @@ public static class TimersAndFootprint
         // CPU and allocation of the whole process while the timers fire: the firing path and the steps it causes.
         var cpu = Process.GetCurrentProcess().TotalProcessorTime;
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        var writer = engine.WriterLoad;
         await engine.DrainTimersAsync(dueTo, scale.TimerLead + (dueTo - dueFrom) + TimeSpan.FromMinutes(10)).ConfigureAwait(false);
         engine.RecordLateness = false;
         var cpuPerTimer = (Process.GetCurrentProcess().TotalProcessorTime - cpu).TotalMicroseconds;
         var bytesPerTimer = (double)(GC.GetTotalAllocatedBytes(precise: false) - allocated);
+        var writerAfter = engine.WriterLoad;
         var h = engine.Lateness;
         label ??= large ? "with the large timer index" : "only these timers in the store";
         var fired = h.TotalCount;
@@ -146,6 +148,10 @@ public static class TimersAndFootprint
         results.Add(section, $"{label}: fired per second", fired / Math.Max(0.001, (watch.Elapsed - scale.TimerLead).TotalSeconds), "timers/s", "until the last due timer was processed");
         results.Add(section, $"{label}: CPU per fired timer", cpuPerTimer / Math.Max(1, fired), "µs", "process CPU time from the first due time until the last was processed (firing path and steps), over timers fired");
         results.Add(section, $"{label}: allocated per fired timer", bytesPerTimer / Math.Max(1, fired), "bytes", "GC.GetTotalAllocatedBytes over the same window, over timers fired");
+        var transactions = writerAfter.Transactions - writer.Transactions;
+        results.Add(section, $"{label}: writer busy per fired timer", (writerAfter.Busy - writer.Busy).TotalMicroseconds / Math.Max(1, fired), "µs",
+            $"the single writer's wall time in transactions over the same window (thread CPU {(writerAfter.Cpu - writer.Cpu).TotalMicroseconds / Math.Max(1, fired):F0} µs), " +
+            $"{transactions:N0} transactions of {(writerAfter.Writes - writer.Writes) / (double)Math.Max(1, transactions):F1} writes");
         if (goal is { } g) results.AddGoal(g.Name, g.Target, h.GetValueAtPercentile(99) / 1000.0, "ms", h.GetValueAtPercentile(99) < g.LimitMicros, $"{fired:N0} fired at {fired / Math.Max(0.001, (watch.Elapsed - scale.TimerLead).TotalSeconds):N0}/s");
         else results.AddGoal($"timer lateness p99 ({label})", "< 1 s", h.GetValueAtPercentile(99) / 1000.0, "ms", h.GetValueAtPercentile(99) < 1_000_000);
     }
