@@ -60,9 +60,11 @@ internal static class CompressionCosts
             Report("  Brotli quality 1 (before)", values, BrotliPlain, s => UnBrotliPrimed([], 0, s));
         }
 
-        foreach (var level in new[] { -5, -1, 1, 2, 3, 5 })
+        foreach (var (level, rawLiterals) in new[] { (-5, false), (-1, false), (1, false), (1, true), (2, false), (3, false), (5, false) })
         {
             using var compressor = new Compressor(level);
+            // Literals left uncompressed (no Huffman table built per value); the frames read the same.
+            if (rawLiterals) compressor.SetParameter(ZSTD_cParameter.ZSTD_c_experimentalParam5, 2);
             compressor.SetParameter(ZSTD_cParameter.ZSTD_c_experimentalParam2, (int)ZSTD_format_e.ZSTD_f_zstd1_magicless);
             compressor.SetParameter(ZSTD_cParameter.ZSTD_c_contentSizeFlag, 0);
             using var decompressor = new Decompressor();
@@ -74,7 +76,7 @@ internal static class CompressionCosts
             }
 
             var output = new byte[64 * 1024];
-            Report($"  zstd level {level}", values, v => compressor.Wrap(v).ToArray(), s => { decompressor.Unwrap(s, output); return output; });
+            Report($"  zstd level {level}{(rawLiterals ? ", literals raw" : "")}", values, v => compressor.Wrap(v).ToArray(), s => { decompressor.Unwrap(s, output); return output; });
         }
 
         Report("  store (zstd, format 3) again", values, v => store.Compress(v), s => store.Decompress(s));
