@@ -160,6 +160,13 @@ public sealed class CustomerQueues : IAsyncDisposable
             while (true)
             {
                 if (lanes.Count > 0 && !await lanes.ReapAsync().ConfigureAwait(false)) return;
+                if (pendingRead is { IsCompleted: true } && waiting.Count > 0)
+                {
+                    var open = await pendingRead.ConfigureAwait(false);
+                    pendingRead = null;
+                    if (!open) return;
+                }
+
                 if (waiting.Count == 0 && lanes.Count > 0)
                 {
                     // Nothing taken yet: a lane's step that ends is reaped while the worker waits for a request.
@@ -183,7 +190,15 @@ public sealed class CustomerQueues : IAsyncDisposable
                 // A customer whose timer step still runs in a lane waits for it (its inputs stay in order); the others pass.
                 if (!waiting.TryTakeBatch(batch, _processor.MaxBatch, lanes.Count > 0 ? inLane : null))
                 {
-                    await lanes.AnyAsync().ConfigureAwait(false);
+                    // Every waiting customer has a step in a lane: wait for one, or for a request of another customer.
+                    if (waiting.Count >= Lookahead)
+                    {
+                        await lanes.AnyAsync().ConfigureAwait(false);
+                        continue;
+                    }
+
+                    pendingRead ??= reader.WaitToReadAsync(cancellationToken).AsTask();
+                    await Task.WhenAny(pendingRead, lanes.AnyAsync()).ConfigureAwait(false);
                     continue;
                 }
 
@@ -219,7 +234,17 @@ public sealed class CustomerQueues : IAsyncDisposable
         // Off the worker's own turn: reading and deciding run synchronously up to the commit, and the worker goes on to
         // its next customer meanwhile, not after.
         await Task.Yield();
-        return await RunAsync(timer, cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await RunAsync(timer, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            // RunAsync handles the step's own failures; this is its watcher failing (posting while the engine stops).
+            // A lane never faults: the worker that reaps it would stop early and leave its other lanes running.
+            if (!cancellationToken.IsCancellationRequested) _log.LogError(e, "Finishing timer {TimerId} of customer {CustomerId} failed", timer.Timer?.TimerId, timer.CustomerId);
+            return !cancellationToken.IsCancellationRequested;
+        }
     }
 
     /// <summary>
@@ -339,8 +364,14 @@ public sealed class CustomerQueues : IAsyncDisposable
 
     private void Done(StepRequest request, StepOutcome? outcome)
     {
-        request.Watcher?.StepDone(request, outcome);
-        Finished();
+        try
+        {
+            request.Watcher?.StepDone(request, outcome);
+        }
+        finally
+        {
+            Finished(); // a watcher that throws (posting while the engine stops) must not leave the request counted
+        }
     }
 
     private void Finished()

@@ -42,8 +42,9 @@ internal sealed class TimerLanes(int max)
         for (var i = _running.Count - 1; i >= 0; i--)
         {
             if (!_running[i].Step.IsCompleted) continue;
-            going &= await _running[i].Step.ConfigureAwait(false);
+            var step = _running[i].Step;
             _running.RemoveAt(i);
+            going &= await step.ConfigureAwait(false);
         }
 
         return going;
@@ -53,8 +54,20 @@ internal sealed class TimerLanes(int max)
     public async Task<bool> FinishAllAsync()
     {
         var going = true;
-        foreach (var (_, step) in _running) going &= await step.ConfigureAwait(false);
+        var steps = _running.ConvertAll(r => r.Step);
         _running.Clear();
+        foreach (var step in steps)
+        {
+            try
+            {
+                going &= await step.ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                going = false; // every lane is waited for, whatever one of them ended with
+            }
+        }
+
         return going;
     }
 }

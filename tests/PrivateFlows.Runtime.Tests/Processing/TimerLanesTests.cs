@@ -134,6 +134,26 @@ public sealed class TimerLanesTests : IDisposable
         Volatile.Read(ref inside).Should().Be(0, "the worker waited for its lanes before it stopped");
     }
 
+    [Fact]
+    public async Task AWatcherThatThrows_InALane_NeitherStopsTheWorkerNorLeavesTheRequestCounted()
+    {
+        await using var engine = await StartAsync(lanes: 4);
+        var decided = new List<string>();
+        engine.Processor.Decide = (state, input, context) =>
+        {
+            lock (decided) decided.Add(((TimerFired)input).TimerId);
+            return CustomerDecider.Decide(state, input, context);
+        };
+
+        engine.Queues.Post(StepRequest.ForTimer(new DueTimer("t-1", "c1", "i-c1", EngineHarness.Start), new ThrowingWatcher()));
+        await engine.SettleAsync();
+        engine.Queues.Post(Timer("c2", "t-2"));
+        await engine.SettleAsync();
+
+        engine.Queues.Outstanding.Should().Be(0);
+        lock (decided) decided.Should().Equal("t-1", "t-2");
+    }
+
     [Theory]
     [InlineData(0, false)]
     [InlineData(1, true)]
@@ -155,6 +175,11 @@ public sealed class TimerLanesTests : IDisposable
     // A timer the store does not hold: the decider ignores it, but it is a step like any other.
     private static StepRequest Timer(string customerId, string timerId) =>
         StepRequest.ForTimer(new DueTimer(timerId, customerId, $"i-{customerId}", EngineHarness.Start));
+
+    private sealed class ThrowingWatcher : IStepWatcher
+    {
+        public void StepDone(StepRequest request, StepOutcome? outcome) => throw new InvalidOperationException("the engine is stopping");
+    }
 
     private static void InterlockedMax(ref int target, int value)
     {
