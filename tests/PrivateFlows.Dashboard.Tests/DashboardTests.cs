@@ -64,6 +64,46 @@ public sealed class DashboardTests(DashboardFixture fixture)
     private DashboardHost Host => fixture.Host;
 
     [Fact]
+    public async Task A_401_to_a_request_sent_before_the_key_was_saved_does_not_lock_the_new_key()
+    {
+        var page = await fixture.NewPageAsync(withKey: false);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var heldUrl = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        await page.RouteAsync("**/api/**", async route =>
+        {
+            // The first request sent without a key gets its real 401 only after the key has been saved.
+            if (!route.Request.Headers.ContainsKey("x-api-key") && heldUrl.TrySetResult(route.Request.Url))
+            {
+                var response = await route.FetchAsync();
+                await release.Task;
+                await route.FulfillAsync(new() { Response = response });
+                return;
+            }
+
+            await route.ContinueAsync();
+        });
+        var lateAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        page.RequestFinished += (_, request) =>
+        {
+            if (release.Task.IsCompleted && heldUrl.Task.IsCompleted && request.Url == heldUrl.Task.Result && !request.Headers.ContainsKey("x-api-key")) lateAnswered.TrySetResult();
+        };
+
+        await page.GotoAsync("/");
+        await heldUrl.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.ClickAsync("#key-button"); // the held 401 has not opened the dialog: the user opens it
+        await page.GetByLabel("Key (marketer and/or ops role)").FillAsync(DashboardHost.DashboardKey);
+        await page.ClickAsync("#key-save");
+        await Expect(page.Locator("tr[data-journey='onboarding']")).ToBeVisibleAsync();
+        await Expect(page.Locator("#mode-chip")).ToContainTextAsync("cdef");
+        release.TrySetResult();
+        await lateAnswered.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await page.EvaluateAsync("() => new Promise(requestAnimationFrame)"); // the late answer's handlers have run
+
+        await Expect(page.Locator("#mode-chip")).ToContainTextAsync("cdef");
+        await Expect(page.Locator("#key-dialog")).Not.ToBeVisibleAsync();
+    }
+
+    [Fact]
     public async Task Without_a_key_the_dashboard_asks_for_one_and_then_lists_the_journeys()
     {
         var page = await fixture.NewPageAsync(withKey: false);

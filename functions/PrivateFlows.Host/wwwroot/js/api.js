@@ -73,8 +73,11 @@ async function request(method, path, { body, contentType, accept = 'application/
     throw new ApiError(0, { title: 'Network error', detail: e.message }, path);
   }
 
-  if (response.status === 401) emit('unauthorized', path);
-  else if (response.ok) emit('access', Boolean(key));
+  // Only an answer to the key in use says whether it works: a 401 to a request sent before a key was saved, arriving
+  // after it, must not mark the new key locked (nor open the key dialog again).
+  const current = (key || '') === (apiKey() || '');
+  if (response.status === 401 && current) emit('unauthorized', path);
+  else if (response.ok && current) emit('access', Boolean(key));
   if (!response.ok) {
     let problem = null;
     try {
