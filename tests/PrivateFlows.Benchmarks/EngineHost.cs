@@ -169,7 +169,7 @@ public sealed class EngineHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // The single writer is the engine's bottleneck: how busy it was over this engine's life (to stderr, per run).
-        var load = Services.GetRequiredService<SqliteJourneyStore>().WriterLoad;
+        var load = WriterLoad;
         await Console.Error.WriteLineAsync($"  writer ({Path.GetFileName(DatabasePath)}): busy {load.Busy.TotalMilliseconds:F0} ms, thread CPU {load.Cpu.TotalMilliseconds:F0} ms, " +
             $"{load.Transactions:N0} transactions, {load.Writes:N0} writes; {_steps:N0} step commits, inputs per step mean {_stepInputs / (double)Math.Max(1, _steps):F2}, max {_maxStepInputs}").ConfigureAwait(false);
         _listener.Dispose();

@@ -160,29 +160,19 @@ public sealed class CustomerQueues : IAsyncDisposable
             while (true)
             {
                 if (lanes.Count > 0 && !await lanes.ReapAsync().ConfigureAwait(false)) return;
-                if (pendingRead is { IsCompleted: true } && waiting.Count > 0)
+                if (pendingRead is { IsCompleted: true })
                 {
                     var open = await pendingRead.ConfigureAwait(false);
                     pendingRead = null;
                     if (!open) return;
                 }
-
-                if (waiting.Count == 0 && lanes.Count > 0)
+                else if (waiting.Count == 0)
                 {
-                    // Nothing taken yet: a lane's step that ends is reaped while the worker waits for a request.
+                    // Nothing to take: wait for a request (a lane's step that ends meanwhile is reaped at the next turn).
                     pendingRead ??= reader.WaitToReadAsync(cancellationToken).AsTask();
-                    if (!pendingRead.IsCompleted)
-                    {
-                        await Task.WhenAny(pendingRead, lanes.AnyAsync()).ConfigureAwait(false);
-                        if (!pendingRead.IsCompleted) continue;
-                    }
-                }
-
-                if (waiting.Count == 0)
-                {
-                    var more = pendingRead is not null ? await pendingRead.ConfigureAwait(false) : await reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false);
-                    pendingRead = null;
-                    if (!more) return;
+                    if (lanes.Count > 0) await Task.WhenAny(pendingRead, lanes.AnyAsync()).ConfigureAwait(false);
+                    else await pendingRead.ConfigureAwait(false);
+                    continue;
                 }
 
                 while (waiting.Count < Lookahead && reader.TryRead(out var next)) waiting.Add(next);

@@ -11,7 +11,7 @@ internal sealed class TimerLanes(int max)
     public int Count => _running.Count;
 
     /// <summary>A lone fired timer, when lanes beside the worker's own step are allowed.</summary>
-    public bool Fits(List<StepRequest> batch) => max > 1 && batch.Count == 1 && batch[0] is { Timer: not null, Completion: null, IsCommand: false };
+    public bool Fits(List<StepRequest> batch) => max > 1 && batch.Count == 1 && batch[0].Timer is not null && StepProcessor.CanBatch(batch[0]);
 
     public bool IsRunning(string customerId)
     {
@@ -30,8 +30,8 @@ internal sealed class TimerLanes(int max)
     /// <summary>Waits for a free lane; false when a finished step says the engine is stopping.</summary>
     public async Task<bool> RoomAsync()
     {
-        if (_running.Count < max) return await ReapAsync().ConfigureAwait(false);
-        await Task.WhenAny(_running.Select(r => r.Step)).ConfigureAwait(false);
+        if (_running.Count < max) return true; // the worker reaped at the top of its turn
+        await AnyAsync().ConfigureAwait(false);
         return await ReapAsync().ConfigureAwait(false);
     }
 
