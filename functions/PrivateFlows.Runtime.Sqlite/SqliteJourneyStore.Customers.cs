@@ -128,9 +128,10 @@ public sealed partial class SqliteJourneyStore
             foreach (var instance in instances) removed += scope.Execute("DELETE FROM journal_instances WHERE instance_id = $id", ("$id", instance));
             removed += scope.Execute("DELETE FROM customers WHERE id = $id", ("$id", customerId));
             removed += scope.Execute("DELETE FROM referrals WHERE referee_id = $id OR referrer_id = $id", ("$id", customerId));
-            scope.Execute("DELETE FROM inbox_pending WHERE seq IN (SELECT seq FROM events WHERE customer_id = $id)", ("$id", customerId));
+            scope.Execute($"DELETE FROM inbox_pending WHERE seq IN ({SeqsOfCustomer})", ("$customer", customerId), ("$after", 0));
+            removed += scope.Execute($"DELETE FROM events WHERE seq IN ({SeqsOfCustomer})", ("$customer", customerId), ("$after", 0));
 
-            foreach (var table in new[] { "events", "timers", "journal", "poison", "messages", "points_ledger", "coupons", "instance_steps" })
+            foreach (var table in new[] { "timers", "journal", "poison", "messages", "points_ledger", "coupons", "instance_steps" })
             {
                 removed += scope.Execute($"DELETE FROM {table} WHERE customer_id = $id", ("$id", customerId));
             }

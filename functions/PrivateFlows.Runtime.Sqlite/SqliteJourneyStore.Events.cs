@@ -26,6 +26,16 @@ public sealed partial class SqliteJourneyStore
     /// </summary>
     private const string ConsumeParkedEvent = "UPDATE events SET status = 'done' WHERE id = $id AND status = 'poison'";
 
+    /// <summary>
+    /// The seqs of customer <c>$customer</c>'s events after <c>$after</c>: the indexed ones (<c>event_timeline</c>) and
+    /// those after the index's mark, by their seq range (SqliteSchema.Timeline).
+    /// </summary>
+    internal const string SeqsOfCustomer = """
+        SELECT seq FROM event_timeline WHERE customer_id = $customer AND seq > $after
+        UNION ALL
+        SELECT seq FROM events WHERE seq > MAX($after, (SELECT upto FROM event_timeline_mark)) AND customer_id = $customer
+        """;
+
     /// <summary>An inbox row's status as the timeline shows it, for a query over <c>events e</c>.</summary>
     private const string StatusOfEvent = "CASE WHEN e.status = 'poison' THEN 'poison' WHEN EXISTS (SELECT 1 FROM inbox_pending p WHERE p.seq = e.seq) THEN 'pending' ELSE 'done' END";
 
@@ -53,7 +63,7 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<TimelineEvent>> ReadEventsAsync(string customerId, long after, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<TimelineEvent>>(Read(c => Query(c,
-            $"SELECT {EventColumns}, seq, received_at, {StatusOfEvent} FROM events e WHERE customer_id = $customer AND seq > $after ORDER BY seq LIMIT $limit",
+            $"SELECT {EventColumns}, seq, received_at, {StatusOfEvent} FROM events e WHERE seq IN ({SeqsOfCustomer}) AND seq > $after ORDER BY seq LIMIT $limit",
             r => ReadEvent(r, 0) is { } e
                 ? new TimelineEvent(r.GetInt64(5), e, FromTicks(r.GetInt64(6)), ParseStatus(r.GetString(7)))
                 : new TimelineEvent(r.GetInt64(5), new CustomerEvent(r.GetString(0), r.GetString(1), r.GetString(2), FromTicks(r.GetInt64(3)), []),

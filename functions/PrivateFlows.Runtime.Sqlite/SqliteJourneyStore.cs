@@ -14,6 +14,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
     private readonly SqliteConnection _writerConnection;
     private readonly SqliteWriter _writer;
     private readonly SqliteCheckpointer _checkpointer;
+    private readonly TimelineIndexer _timeline;
     private readonly TimeProvider _clock;
     private readonly System.Collections.Concurrent.ConcurrentBag<CustomerReader> _customerReaders = [];
     private bool _disposed;
@@ -58,7 +59,11 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
 
         _writer = new SqliteWriter(_writerConnection, settings.MaxWritesPerTransaction);
         _checkpointer = new SqliteCheckpointer(_connectionString, _writer);
+        _timeline = new TimelineIndexer(_writer);
     }
+
+    /// <summary>Adds the events accepted since the last time to the customers' timelines now (it also happens every second).</summary>
+    internal Task<long> IndexTimelineAsync(CancellationToken cancellationToken = default) => _timeline.IndexAsync(cancellationToken);
 
     /// <summary>Memory-mapped I/O per connection (reads come from the OS page cache without a syscall per page).</summary>
     internal const long MmapBytes = 256L << 20;
@@ -104,6 +109,7 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
     {
         if (_disposed) return;
         _disposed = true;
+        await _timeline.DisposeAsync().ConfigureAwait(false);
         await _writer.DisposeAsync().ConfigureAwait(false);
         await _checkpointer.DisposeAsync().ConfigureAwait(false);
         while (_customerReaders.TryTake(out var reader)) reader.Dispose();

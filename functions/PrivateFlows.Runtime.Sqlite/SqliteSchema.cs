@@ -194,8 +194,7 @@ internal static class SqliteSchema
 
     /// <summary>
     /// The inbox and, kept afterwards, the customer's timeline. Times are UTC ticks; the body holds the event's source
-    /// and data (the rest are columns), compressed (CompressedJson), and is empty once dropped. The timeline index
-    /// needs no seq column: the rowid (seq) ends every index entry.
+    /// and data (the rest are columns), compressed (CompressedJson), and is empty once dropped.
     /// An event is pending while its seq is in <c>inbox_pending</c> (the trigger adds it as the event is accepted; the
     /// step that consumes it deletes it), so consuming an event never rewrites its row and body. <c>status</c> is
     /// 'accepted' as written, 'poison' once parked, and 'pending' or 'done' in rows written before
@@ -212,8 +211,7 @@ internal static class SqliteSchema
             status       TEXT NOT NULL,
             body         BLOB NOT NULL
         );
-        CREATE INDEX IF NOT EXISTS events_customer ON events (customer_id);
-        """ + Pending;
+        """ + Pending + Timeline;
 
     /// <summary>
     /// The inbox's pending events (see <see cref="Inbox"/>) by seq: appended in order, a few bytes each, so accepting
@@ -225,6 +223,31 @@ internal static class SqliteSchema
         );
         CREATE TRIGGER IF NOT EXISTS events_accepted AFTER INSERT ON events WHEN NEW.status = 'accepted' BEGIN
             INSERT INTO inbox_pending (seq) VALUES (NEW.seq);
+        END;
+        """;
+
+    /// <summary>
+    /// A customer's events by seq, for the timeline, export and erasure. An index on <c>events (customer_id)</c> took
+    /// one random page per accepted event inside the ingest transactions (about 9% of the onboarding stream's rate, see
+    /// docs/benchmarks.md, "Issue 19: the fifth round"); this table is filled behind the inbox instead, in bulk and in key
+    /// order (<see cref="TimelineIndexer"/>), up to the seq in <c>event_timeline_mark</c>. Events after the mark are
+    /// found by their seq range, a short scan (SqliteJourneyStore.SeqsOfCustomer). Rows written before
+    /// <see cref="TimelineVersion"/> are moved here once.
+    /// </summary>
+    private const string Timeline = """
+
+        CREATE TABLE IF NOT EXISTS event_timeline (
+            customer_id  TEXT NOT NULL,
+            seq          INTEGER NOT NULL,
+            PRIMARY KEY (customer_id, seq)
+        ) WITHOUT ROWID;
+        CREATE TABLE IF NOT EXISTS event_timeline_mark (
+            id    INTEGER PRIMARY KEY CHECK (id = 1),
+            upto  INTEGER NOT NULL
+        );
+        INSERT OR IGNORE INTO event_timeline_mark (id, upto) VALUES (1, 0);
+        CREATE TRIGGER IF NOT EXISTS events_removed AFTER DELETE ON events BEGIN
+            DELETE FROM event_timeline WHERE customer_id = OLD.customer_id AND seq = OLD.seq;
         END;
         """;
 
@@ -257,6 +280,32 @@ internal static class SqliteSchema
 
         CompactCustomersAndInbox(connection);
         MovePendingOutOfTheInboxRows(connection);
+        MoveTimelineOutOfTheIndex(connection);
+    }
+
+    /// <summary>The file's <c>user_version</c> from which a customer's events are found by <c>event_timeline</c>.</summary>
+    internal const long TimelineVersion = 3;
+
+    /// <summary>
+    /// Files written before <see cref="TimelineVersion"/> found a customer's events by an index on <c>events</c>: every
+    /// event moves to <c>event_timeline</c> (see <see cref="Timeline"/>), the mark to the last seq, and the index goes.
+    /// One transaction with the version that says it is done.
+    /// </summary>
+    private static void MoveTimelineOutOfTheIndex(SqliteConnection connection)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA user_version";
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= TimelineVersion) return;
+        using var transaction = connection.BeginTransaction();
+        command.Transaction = transaction;
+        command.CommandText = $"""
+            INSERT OR IGNORE INTO event_timeline (customer_id, seq) SELECT customer_id, seq FROM events ORDER BY customer_id, seq;
+            UPDATE event_timeline_mark SET upto = (SELECT COALESCE(MAX(seq), 0) FROM events);
+            DROP INDEX IF EXISTS events_customer;
+            PRAGMA user_version = {TimelineVersion};
+            """;
+        command.ExecuteNonQuery();
+        transaction.Commit();
     }
 
     /// <summary>The file's <c>user_version</c> from which pending events are the rows of <c>inbox_pending</c>.</summary>
@@ -320,6 +369,7 @@ internal static class SqliteSchema
                 DROP INDEX IF EXISTS events_customer;
                 DROP INDEX IF EXISTS events_pending;
                 DROP TRIGGER IF EXISTS events_accepted; -- it would move with the renamed table and go with it
+                DROP TRIGGER IF EXISTS events_removed;
                 ALTER TABLE events RENAME TO events_text;
                 {Inbox}
                 INSERT INTO events (seq, id, customer_id, type, time, received_at, status, body)

@@ -126,7 +126,7 @@ public sealed class SqliteCompressedJsonTests : IDisposable
         Column(path, "SELECT group_concat(DISTINCT typeof(body)), 0 FROM events").Type.Should().Be("blob");
         Column(path, "SELECT group_concat(DISTINCT typeof(time) || typeof(received_at)), 0 FROM events").Type.Should().Be("integerinteger");
         Column(path, "SELECT 'updated_at', COUNT(*) FROM pragma_table_info('customers') WHERE name = 'updated_at'").Bytes.Should().Be(0, "nothing read it");
-        Column(path, "SELECT 'v', user_version FROM pragma_user_version").Bytes.Should().Be(SqliteSchema.PendingTableVersion);
+        Column(path, "SELECT 'v', user_version FROM pragma_user_version").Bytes.Should().Be(SqliteSchema.TimelineVersion);
         await using var reopened = Open(path);
         (await reopened.ReadCustomerAsync("c1"))!.Version.Should().Be(5);
         (await reopened.ReadEventStatusAsync("e-pending")).Should().Be(EventStatus.Done);

@@ -99,7 +99,7 @@ public sealed class SqliteInboxPendingTests : IDisposable
         }
 
         Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'events_pending'").Should().Be(0L, "nothing reads the partial index any more");
-        Scalar(path, "SELECT user_version FROM pragma_user_version").Should().Be(SqliteSchema.PendingTableVersion);
+        Scalar(path, "SELECT user_version FROM pragma_user_version").Should().Be(SqliteSchema.TimelineVersion);
         await using var reopened = Open(path);
         (await reopened.ReadPendingEventIdsAsync()).Select(p => p.EventId).Should().Equal("e-pending-b", "e-new");
         (await reopened.ReadEventStatusAsync("e-done")).Should().Be(EventStatus.Done);
