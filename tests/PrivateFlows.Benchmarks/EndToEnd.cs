@@ -57,6 +57,7 @@ public static class EndToEnd
         var events = Workload.Mixed("alike", scale.Customers, scale.Events, DateTimeOffset.UtcNow.AddHours(-1), seed: 20250303).Parse();
         await using var engine = await EngineHost.StartAsync(Path.Combine(folder, "e2e-onboarding.db"), new Dictionary<string, string?> { ["PrivateFlows:Journeys:Path"] = journeys }).ConfigureAwait(false);
         var gc = GcSnapshot.Take();
+        using var timeline = Environment.GetEnvironmentVariable("BENCH_TIMELINE") is "1" ? new Timeline(engine) : null;
         var (ingested, elapsed) = await IngestAndDrainAsync(engine, events).ConfigureAwait(false);
         gc.Report(results, Peer.PeerBenchmark.Section, "PrivateFlows (onboarding only)", events.Count, elapsed);
         var counts = RunCounts.Read(engine.Count, events.Count);

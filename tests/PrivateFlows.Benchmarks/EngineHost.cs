@@ -50,6 +50,9 @@ public sealed class EngineHost : IAsyncDisposable
 
     public string DatabasePath { get; }
 
+    /// <summary>Inputs (events and fired timers) decided and committed so far.</summary>
+    public long StepInputs => Interlocked.Read(ref _stepInputs);
+
     public OffsetClock Clock { get; }
 
     public IServiceProvider Services => _host.Services;

@@ -106,6 +106,15 @@ await Step("peer", async () =>
     results.AddGoal("PrivateFlows ÷ MassTransit peer (onboarding only on both sides)", "≥ 5×", alike / peer, "×", alike / peer >= 5);
     if (inProcessRate > 0) results.AddGoal("PrivateFlows (all five journeys) ÷ MassTransit peer (onboarding)", "≥ 5×", inProcessRate / peer, "×", inProcessRate / peer >= 5);
 });
+// On demand only (--only warmup,alike): the onboarding-only run three times, without the peer, to compare engine changes.
+if (only?.Contains("alike") == true)
+{
+    await Step("alike", async () =>
+    {
+        for (var i = 0; i < 3; i++) Console.WriteLine($"   onboarding only: {await EndToEnd.OnboardingOnlyAsync(scale, results, Path.Combine(work, $"alike-{i}")):F0} events/s");
+    });
+}
+
 await Step("cosmos", () =>
 {
     CosmosCost.Run(scale, results);

@@ -1,0 +1,41 @@
+using System.Diagnostics;
+
+namespace PrivateFlows.Benchmarks;
+
+/// <summary>
+/// On demand (<c>BENCH_TIMELINE=1</c>): every 250 ms, to stderr, how many inputs were committed, how busy the cores,
+/// the writer and the garbage collector were in that slice, and how many were queued. Shows where a run's wall time goes.
+/// </summary>
+public sealed class Timeline : IDisposable
+{
+    private readonly EngineHost _engine;
+    private readonly Timer _timer;
+    private readonly Stopwatch _watch = Stopwatch.StartNew();
+    private (TimeSpan At, long Inputs, TimeSpan Cpu, TimeSpan Writer, TimeSpan Paused) _last;
+
+    public Timeline(EngineHost engine)
+    {
+        _engine = engine;
+        _last = Sample();
+        Console.Error.WriteLine($"  timeline from monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F3} s");
+        _timer = new Timer(_ => Print(), null, 250, 250);
+    }
+
+    private (TimeSpan, long, TimeSpan, TimeSpan, TimeSpan) Sample() =>
+        (_watch.Elapsed, _engine.StepInputs, Process.GetCurrentProcess().TotalProcessorTime, _engine.WriterLoad.Busy, GC.GetTotalPauseDuration());
+
+    private void Print()
+    {
+        var now = Sample();
+        var slice = (now.Item1 - _last.At).TotalMilliseconds;
+        Console.Error.WriteLine($"  t={now.Item1.TotalSeconds,5:F2}s inputs/s {(now.Item2 - _last.Inputs) * 1000 / slice,7:F0} cpu {(now.Item3 - _last.Cpu).TotalMilliseconds / slice / Environment.ProcessorCount,4:P0} " +
+            $"writer {(now.Item4 - _last.Writer).TotalMilliseconds / slice,4:P0} gc {(now.Item5 - _last.Paused).TotalMilliseconds / slice,4:P0} queued {_engine.Queues.Outstanding,7}");
+        _last = now;
+    }
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        Console.Error.WriteLine($"  timeline to monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F3} s");
+    }
+}
