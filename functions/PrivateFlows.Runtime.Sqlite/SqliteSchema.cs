@@ -10,7 +10,7 @@ internal static class SqliteSchema
             id          TEXT PRIMARY KEY,
             version     INTEGER NOT NULL,
             pending     INTEGER NOT NULL DEFAULT 0,
-            document    BLOB NOT NULL -- format-2 JSON, compressed (CompressedJson): a fraction of a page, no overflow page
+            document    BLOB NOT NULL -- format-2 JSON, compressed (CompressedJson): about half a page, no overflow page
         );
         CREATE INDEX IF NOT EXISTS customers_pending ON customers (pending) WHERE pending > 0;
 

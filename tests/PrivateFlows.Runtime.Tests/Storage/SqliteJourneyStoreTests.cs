@@ -48,6 +48,44 @@ public sealed class SqliteJourneyStoreTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Open_NewFile_Uses2KiBPages()
+    {
+        await _store.CommitStepAsync(new StepCommit(CustomerDocument.New("c1"), 0));
+
+        PageSize(_store.FilePath).Should().Be(2048);
+    }
+
+    [Fact]
+    public async Task Open_FileMadeWith4KiBPages_KeepsItsPageSizeAndData()
+    {
+        var path = _folder.File("old-pages.db");
+        using (var connection = new SqliteConnection($"Data Source={path};Pooling=False"))
+        {
+            connection.Open();
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; CREATE TABLE kept (x INTEGER); INSERT INTO kept VALUES (1);";
+            command.ExecuteNonQuery();
+        }
+
+        await using (var store = new SqliteJourneyStore(Options.Create(new SqliteOptions { Path = path }), _clock))
+        {
+            await store.CommitStepAsync(new StepCommit(CustomerDocument.New("c1"), 0));
+            (await store.ReadCustomerAsync("c1")).Should().NotBeNull();
+        }
+
+        PageSize(path).Should().Be(4096, "a file keeps the page size it was made with");
+    }
+
+    private static long PageSize(string path)
+    {
+        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA page_size";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
     public async Task DisposeAsync_AfterManyCommits_LeavesAnEmptyWalAndKeepsTheData()
     {
         var path = _folder.File("wal/store.db");
