@@ -68,9 +68,9 @@ public sealed partial class SqliteJourneyStore : IJourneyStore, IAsyncDisposable
     /// <summary>
     /// The page size of a new file (a file keeps the size it was made with). A step dirties about eight scattered
     /// pages, each written whole to the WAL and again by the checkpoint: at 2 KiB instead of SQLite's 4 KiB the
-    /// onboarding-only stream ran 8% faster and the process wrote 40% fewer bytes, for 2–3% more bytes per waiting
-    /// instance; customer documents (about 1 KB) still fit in a page. 1 KiB pages would split documents over overflow
-    /// pages (docs/benchmarks.md, "Issue 19: the fifth round").
+    /// onboarding-only stream ran 8% faster and wrote 11.5 instead of 14.2 KB per event, for up to 3% more bytes per
+    /// waiting instance; customer documents (about 1 KB) still fit in a page. 1 KiB pages would split documents over
+    /// overflow pages (docs/benchmarks.md, "Issue 19: the fifth round").
     /// </summary>
     internal const int PageBytes = 2048;
 
