@@ -33,8 +33,11 @@ public sealed partial class SqliteJourneyStore
     internal const string SeqsOfCustomer = """
         SELECT seq FROM event_timeline WHERE customer_id = $customer AND seq > $after
         UNION ALL
-        SELECT seq FROM events WHERE seq > MAX($after, (SELECT upto FROM event_timeline_mark)) AND customer_id = $customer
+        SELECT seq FROM events WHERE seq > MAX($after, COALESCE((SELECT upto FROM event_timeline_mark), 0)) AND customer_id = $customer
         """;
+
+    /// <summary>A page of customer <c>$customer</c>'s timeline: up to <c>$limit</c> events after <c>$after</c>, by seq.</summary>
+    internal const string EventsOfCustomer = $"SELECT {EventColumns}, seq, received_at, {StatusOfEvent} FROM events e WHERE seq IN ({SeqsOfCustomer}) AND seq > $after ORDER BY seq LIMIT $limit";
 
     /// <summary>An inbox row's status as the timeline shows it, for a query over <c>events e</c>.</summary>
     private const string StatusOfEvent = "CASE WHEN e.status = 'poison' THEN 'poison' WHEN EXISTS (SELECT 1 FROM inbox_pending p WHERE p.seq = e.seq) THEN 'pending' ELSE 'done' END";
@@ -63,7 +66,7 @@ public sealed partial class SqliteJourneyStore
 
     public Task<IReadOnlyList<TimelineEvent>> ReadEventsAsync(string customerId, long after, int limit, CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<TimelineEvent>>(Read(c => Query(c,
-            $"SELECT {EventColumns}, seq, received_at, {StatusOfEvent} FROM events e WHERE seq IN ({SeqsOfCustomer}) AND seq > $after ORDER BY seq LIMIT $limit",
+            EventsOfCustomer,
             r => ReadEvent(r, 0) is { } e
                 ? new TimelineEvent(r.GetInt64(5), e, FromTicks(r.GetInt64(6)), ParseStatus(r.GetString(7)))
                 : new TimelineEvent(r.GetInt64(5), new CustomerEvent(r.GetString(0), r.GetString(1), r.GetString(2), FromTicks(r.GetInt64(3)), []),

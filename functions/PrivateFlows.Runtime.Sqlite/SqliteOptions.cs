@@ -24,6 +24,12 @@ public sealed class SqliteOptions
     /// </summary>
     [Range(0, 36_500)]
     public int EventBodyRetentionDays { get; set; } = 30;
+
+    /// <summary>
+    /// How often the customers' timelines catch up with the inbox (<see cref="TimelineIndexer"/>); infinite: only when
+    /// asked. Not a setting: tests turn the background turn off to see both sides of the mark.
+    /// </summary>
+    internal TimeSpan TimelineEvery { get; set; } = TimeSpan.FromSeconds(1);
 }
 
 public enum SqliteSynchronous { Normal, Full }

@@ -281,6 +281,10 @@ internal static class SqliteSchema
         CompactCustomersAndInbox(connection);
         MovePendingOutOfTheInboxRows(connection);
         MoveTimelineOutOfTheIndex(connection);
+
+        // An older build opening this file again would have created it anew; nothing reads it.
+        command.CommandText = "DROP INDEX IF EXISTS events_customer";
+        command.ExecuteNonQuery();
     }
 
     /// <summary>The file's <c>user_version</c> from which a customer's events are found by <c>event_timeline</c>.</summary>
@@ -291,19 +295,21 @@ internal static class SqliteSchema
     /// event moves to <c>event_timeline</c> (see <see cref="Timeline"/>), the mark to the last seq, and the index goes.
     /// One transaction with the version that says it is done.
     /// </summary>
-    private static void MoveTimelineOutOfTheIndex(SqliteConnection connection)
+    private static void MoveTimelineOutOfTheIndex(SqliteConnection connection) => UpgradeOnce(connection, TimelineVersion, """
+        INSERT OR IGNORE INTO event_timeline (customer_id, seq) SELECT customer_id, seq FROM events ORDER BY customer_id, seq;
+        UPDATE event_timeline_mark SET upto = (SELECT COALESCE(MAX(seq), 0) FROM events);
+        DROP INDEX IF EXISTS events_customer;
+        """);
+
+    /// <summary>Runs <paramref name="sql"/> once: in one transaction with setting <c>user_version</c> to <paramref name="version"/>, if the file is older.</summary>
+    private static void UpgradeOnce(SqliteConnection connection, long version, string sql)
     {
         using var command = connection.CreateCommand();
         command.CommandText = "PRAGMA user_version";
-        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= TimelineVersion) return;
+        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= version) return;
         using var transaction = connection.BeginTransaction();
         command.Transaction = transaction;
-        command.CommandText = $"""
-            INSERT OR IGNORE INTO event_timeline (customer_id, seq) SELECT customer_id, seq FROM events ORDER BY customer_id, seq;
-            UPDATE event_timeline_mark SET upto = (SELECT COALESCE(MAX(seq), 0) FROM events);
-            DROP INDEX IF EXISTS events_customer;
-            PRAGMA user_version = {TimelineVersion};
-            """;
+        command.CommandText = $"{sql}\nPRAGMA user_version = {version};";
         command.ExecuteNonQuery();
         transaction.Commit();
     }
@@ -316,22 +322,11 @@ internal static class SqliteSchema
     /// pending events join <c>inbox_pending</c> and read 'accepted' like new ones, and the partial index goes. One
     /// transaction with the version that says it is done.
     /// </summary>
-    private static void MovePendingOutOfTheInboxRows(SqliteConnection connection)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA user_version";
-        if (Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) >= PendingTableVersion) return;
-        using var transaction = connection.BeginTransaction();
-        command.Transaction = transaction;
-        command.CommandText = $"""
-            INSERT OR IGNORE INTO inbox_pending (seq) SELECT seq FROM events WHERE status = 'pending';
-            UPDATE events SET status = 'accepted' WHERE status = 'pending';
-            DROP INDEX IF EXISTS events_pending;
-            PRAGMA user_version = {PendingTableVersion};
-            """;
-        command.ExecuteNonQuery();
-        transaction.Commit();
-    }
+    private static void MovePendingOutOfTheInboxRows(SqliteConnection connection) => UpgradeOnce(connection, PendingTableVersion, """
+        INSERT OR IGNORE INTO inbox_pending (seq) SELECT seq FROM events WHERE status = 'pending';
+        UPDATE events SET status = 'accepted' WHERE status = 'pending';
+        DROP INDEX IF EXISTS events_pending;
+        """);
 
     /// <summary>The file's <c>user_version</c> from which customer documents and the inbox have their compact layout.</summary>
     internal const long CompactVersion = 1;

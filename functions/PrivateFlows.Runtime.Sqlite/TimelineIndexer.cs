@@ -8,9 +8,6 @@ namespace PrivateFlows.Runtime.Sqlite;
 /// </summary>
 internal sealed class TimelineIndexer : IAsyncDisposable
 {
-    // Physical pacing, not business time: the engine's TimeProvider may be a virtual or fake clock.
-    private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
-
     /// <summary>The most events one write adds: after a long stop, catching up holds the writer in short turns.</summary>
     internal const int MaxEventsPerWrite = 50_000;
 
@@ -23,34 +20,36 @@ internal sealed class TimelineIndexer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _loop;
 
-    public TimelineIndexer(SqliteWriter writer)
+    /// <param name="every">Physical pacing, not business time (the engine's TimeProvider may be a virtual or fake clock); infinite: only <see cref="IndexAsync"/>.</param>
+    public TimelineIndexer(SqliteWriter writer, TimeSpan every)
     {
         _writer = writer;
-        _loop = Task.Run(LoopAsync);
+        _loop = every == Timeout.InfiniteTimeSpan ? Task.CompletedTask : Task.Run(() => LoopAsync(every));
     }
 
     /// <summary>Adds the events after the mark (at most <see cref="MaxEventsPerWrite"/>); returns how many it covered.</summary>
     public Task<long> IndexAsync(CancellationToken cancellationToken = default) => _writer.WriteAsync(scope =>
     {
-        var from = Convert.ToInt64(scope.Scalar("SELECT upto FROM event_timeline_mark"), System.Globalization.CultureInfo.InvariantCulture);
+        var from = scope.Scalar("SELECT upto FROM event_timeline_mark") is long upto ? upto : 0;
         var last = scope.Scalar("SELECT MAX(seq) FROM events") is long max ? max : from;
         var to = Math.Min(last, from + MaxEventsPerWrite);
         if (to <= from) return 0L;
         scope.Execute(Add, ("$from", from), ("$to", to));
-        scope.Execute("UPDATE event_timeline_mark SET upto = $to", ("$to", to));
+        scope.Execute("INSERT INTO event_timeline_mark (id, upto) VALUES (1, $to) ON CONFLICT (id) DO UPDATE SET upto = excluded.upto", ("$to", to));
         return to - from;
     }, cancellationToken);
 
-    private async Task LoopAsync()
+    private async Task LoopAsync(TimeSpan every)
     {
-        using var timer = new PeriodicTimer(Interval, TimeProvider.System);
+        using var timer = new PeriodicTimer(every, TimeProvider.System);
         try
         {
             while (await timer.WaitForNextTickAsync(_stop.Token).ConfigureAwait(false))
             {
                 try
                 {
-                    while (await IndexAsync(_stop.Token).ConfigureAwait(false) >= MaxEventsPerWrite)
+                    // WaitAsync: stopping never waits for a writer that is gone.
+                    while (await IndexAsync(_stop.Token).WaitAsync(_stop.Token).ConfigureAwait(false) >= MaxEventsPerWrite)
                     {
                         // a long tail: the next turn at once
                     }

@@ -21,7 +21,8 @@ public sealed class SqliteEventTimelineTests : IDisposable
 
     public void Dispose() => _folder.Dispose();
 
-    private SqliteJourneyStore Open(string path) => new(Options.Create(new SqliteOptions { Path = path }), _clock);
+    /// <summary>A store whose timeline catches up only when asked, so each test sees the mark where it put it.</summary>
+    private SqliteJourneyStore Open(string path) => new(Options.Create(new SqliteOptions { Path = path, TimelineEvery = Timeout.InfiniteTimeSpan }), _clock);
 
     [Fact]
     public async Task ReadEventsAsync_EventsBeforeAndAfterTheMark_ListsEveryEventOfTheCustomerInOrder()
@@ -49,7 +50,6 @@ public sealed class SqliteEventTimelineTests : IDisposable
     {
         var path = _folder.File("store.db");
         await using var store = Open(path);
-        await store.IndexTimelineAsync(); // whatever the background turn did first
         await store.AcceptEventsAsync([Events.Order("c1", At, "a1"), Events.Order("c2", At, "b1"), Events.Order("c1", At, "a2")], At);
 
         (await store.IndexTimelineAsync()).Should().Be(3);
@@ -63,7 +63,7 @@ public sealed class SqliteEventTimelineTests : IDisposable
     public async Task IndexTimeline_InTheBackground_CatchesUpWithoutBeingAsked()
     {
         var path = _folder.File("store.db");
-        await using var store = Open(path);
+        await using var store = new SqliteJourneyStore(Options.Create(new SqliteOptions { Path = path }), _clock);
         await store.AcceptEventsAsync([Events.Order("c1", At, "a1")], At);
 
         // The indexer paces itself on the wall clock (a physical turn), not on the engine's clock: wait with a deadline.
@@ -115,17 +115,21 @@ public sealed class SqliteEventTimelineTests : IDisposable
 
         using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
         connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = $"EXPLAIN QUERY PLAN {SqliteJourneyStore.SeqsOfCustomer}";
-        command.Parameters.AddWithValue("$customer", "c1");
-        command.Parameters.AddWithValue("$after", 0);
-        using var reader = command.ExecuteReader();
-        var plan = new List<string>();
-        while (reader.Read()) plan.Add(reader.GetString(3));
+        foreach (var sql in new[] { SqliteJourneyStore.SeqsOfCustomer, SqliteJourneyStore.EventsOfCustomer, $"DELETE FROM events WHERE seq IN ({SqliteJourneyStore.SeqsOfCustomer})" })
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = $"EXPLAIN QUERY PLAN {sql}";
+            command.Parameters.AddWithValue("$customer", "c1");
+            command.Parameters.AddWithValue("$after", 0);
+            command.Parameters.AddWithValue("$limit", 10);
+            using var reader = command.ExecuteReader();
+            var plan = new List<string>();
+            while (reader.Read()) plan.Add(reader.GetString(3));
 
-        plan.Should().Contain(p => p.StartsWith("SEARCH event_timeline USING PRIMARY KEY (customer_id=? AND seq>?)", StringComparison.Ordinal));
-        plan.Should().Contain(p => p.StartsWith("SEARCH events USING INTEGER PRIMARY KEY (rowid>?)", StringComparison.Ordinal), "a scan of the whole inbox would grow with it");
-        plan.Should().NotContain(p => p.StartsWith("SCAN events", StringComparison.Ordinal));
+            plan.Should().Contain(p => p.StartsWith("SEARCH event_timeline USING PRIMARY KEY (customer_id=? AND seq>?)", StringComparison.Ordinal), sql);
+            plan.Should().Contain(p => p.StartsWith("SEARCH events USING INTEGER PRIMARY KEY (rowid>?)", StringComparison.Ordinal), "a scan of the whole inbox would grow with it");
+            plan.Should().NotContain(p => p == "SCAN e" || p.StartsWith("SCAN e ", StringComparison.Ordinal) || p.StartsWith("SCAN events", StringComparison.Ordinal), sql);
+        }
     }
 
     [Fact]
@@ -163,14 +167,37 @@ public sealed class SqliteEventTimelineTests : IDisposable
         Scalar(path, "SELECT user_version FROM pragma_user_version").Should().Be(SqliteSchema.TimelineVersion);
         await using var reopened = Open(path);
         (await reopened.ReadEventsAsync("c2", 0, 10)).Select(t => t.Event.Id).Should().Equal("b1");
+        (await reopened.IndexTimelineAsync()).Should().Be(1, "the upgrade put the mark after the events it moved (3); only a3 is new");
     }
 
-    private static object? Scalar(string path, string sql)
+    [Fact]
+    public async Task Open_FileWhereAnOlderBuildRecreatedTheCustomerIndex_DropsItAgain()
     {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
+        var path = _folder.File("store.db");
+        await using (Open(path))
+        {
+        }
+
+        Scalar(path, "CREATE INDEX events_customer ON events (customer_id)");
+        await using (Open(path))
+        {
+        }
+
+        Scalar(path, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'events_customer'").Should().Be(0L, "an index nothing reads costs a page per accepted event");
     }
+
+    [Fact]
+    public async Task ReadEventsAsync_MarkRowMissing_StillFindsEveryEvent()
+    {
+        var path = _folder.File("store.db");
+        await using var store = Open(path);
+        await store.AcceptEventsAsync([Events.Order("c1", At, "a1")], At);
+        Scalar(path, "DELETE FROM event_timeline_mark");
+
+        (await store.ReadEventsAsync("c1", 0, 10)).Select(t => t.Event.Id).Should().Equal("a1");
+        (await store.IndexTimelineAsync()).Should().Be(1);
+        Scalar(path, "SELECT upto FROM event_timeline_mark").Should().Be(1L, "the mark is written back");
+    }
+
+    private static object? Scalar(string path, string sql) => SqliteFile.Scalar(path, sql);
 }

@@ -109,12 +109,5 @@ public sealed class SqliteInboxPendingTests : IDisposable
     /// <summary>An inbox row's stored status and body, as written.</summary>
     private static string InboxRow(string path, string id) => (string)Scalar(path, $"SELECT status || ':' || hex(body) FROM events WHERE id = '{id}'")!;
 
-    private static object? Scalar(string path, string sql)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return command.ExecuteScalar();
-    }
+    private static object? Scalar(string path, string sql) => SqliteFile.Scalar(path, sql);
 }

@@ -76,14 +76,7 @@ public sealed class SqliteJourneyStoreTests : IAsyncLifetime
         PageSize(path).Should().Be(4096, "a file keeps the page size it was made with");
     }
 
-    private static long PageSize(string path)
-    {
-        using var connection = new SqliteConnection($"Data Source={path};Pooling=False");
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA page_size";
-        return (long)command.ExecuteScalar()!;
-    }
+    private static long PageSize(string path) => (long)SqliteFile.Scalar(path, "PRAGMA page_size")!;
 
     [Fact]
     public async Task DisposeAsync_AfterManyCommits_LeavesAnEmptyWalAndKeepsTheData()
