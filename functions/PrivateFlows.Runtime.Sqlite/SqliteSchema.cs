@@ -282,7 +282,7 @@ internal static class SqliteSchema
         MovePendingOutOfTheInboxRows(connection);
         MoveTimelineOutOfTheIndex(connection);
 
-        // An older build opening this file again would have created it anew; nothing reads it.
+        // Gone since the timeline moved out of it (and an older build opening this file again creates it anew): nothing reads it.
         command.CommandText = "DROP INDEX IF EXISTS events_customer";
         command.ExecuteNonQuery();
     }
@@ -292,13 +292,12 @@ internal static class SqliteSchema
 
     /// <summary>
     /// Files written before <see cref="TimelineVersion"/> found a customer's events by an index on <c>events</c>: every
-    /// event moves to <c>event_timeline</c> (see <see cref="Timeline"/>), the mark to the last seq, and the index goes.
-    /// One transaction with the version that says it is done.
+    /// event moves to <c>event_timeline</c> (see <see cref="Timeline"/>) and the mark to the last seq, in one transaction
+    /// with the version that says it is done; <see cref="Upgrade"/> then drops the index, as at every open.
     /// </summary>
     private static void MoveTimelineOutOfTheIndex(SqliteConnection connection) => UpgradeOnce(connection, TimelineVersion, """
         INSERT OR IGNORE INTO event_timeline (customer_id, seq) SELECT customer_id, seq FROM events ORDER BY customer_id, seq;
         UPDATE event_timeline_mark SET upto = (SELECT COALESCE(MAX(seq), 0) FROM events);
-        DROP INDEX IF EXISTS events_customer;
         """);
 
     /// <summary>Runs <paramref name="sql"/> once: in one transaction with setting <c>user_version</c> to <paramref name="version"/>, if the file is older.</summary>

@@ -11,31 +11,36 @@ public sealed class Timeline : IDisposable
     private readonly EngineHost _engine;
     private readonly Timer _timer;
     private readonly Stopwatch _watch = Stopwatch.StartNew();
-    private (TimeSpan At, long Inputs, TimeSpan Cpu, TimeSpan Writer, TimeSpan Paused) _last;
+    private Slice _last;
 
     public Timeline(EngineHost engine)
     {
         _engine = engine;
         _last = Sample();
-        Console.Error.WriteLine($"  timeline from monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F3} s");
+        Console.Error.WriteLine($"  timeline from monotonic {Monotonic():F3} s");
         _timer = new Timer(_ => Print(), null, 250, 250);
     }
 
-    private (TimeSpan, long, TimeSpan, TimeSpan, TimeSpan) Sample() =>
-        (_watch.Elapsed, _engine.StepInputs, Process.GetCurrentProcess().TotalProcessorTime, _engine.WriterLoad.Busy, GC.GetTotalPauseDuration());
+    private readonly record struct Slice(TimeSpan At, long Inputs, TimeSpan Cpu, TimeSpan Writer, TimeSpan Paused);
+
+    private Slice Sample() =>
+        new(_watch.Elapsed, _engine.StepInputs, Process.GetCurrentProcess().TotalProcessorTime, _engine.WriterLoad.Busy, GC.GetTotalPauseDuration());
+
+    /// <summary>CLOCK_MONOTONIC in seconds: the clock of <c>perf record -k CLOCK_MONOTONIC</c>, to cut a profile to the run.</summary>
+    private static double Monotonic() => Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency;
 
     private void Print()
     {
         var now = Sample();
-        var slice = (now.Item1 - _last.At).TotalMilliseconds;
-        Console.Error.WriteLine($"  t={now.Item1.TotalSeconds,5:F2}s inputs/s {(now.Item2 - _last.Inputs) * 1000 / slice,7:F0} cpu {(now.Item3 - _last.Cpu).TotalMilliseconds / slice / Environment.ProcessorCount,4:P0} " +
-            $"writer {(now.Item4 - _last.Writer).TotalMilliseconds / slice,4:P0} gc {(now.Item5 - _last.Paused).TotalMilliseconds / slice,4:P0} queued {_engine.Queues.Outstanding,7}");
+        var slice = (now.At - _last.At).TotalMilliseconds;
+        Console.Error.WriteLine($"  t={now.At.TotalSeconds,5:F2}s inputs/s {(now.Inputs - _last.Inputs) * 1000 / slice,7:F0} cpu {(now.Cpu - _last.Cpu).TotalMilliseconds / slice / Environment.ProcessorCount,4:P0} " +
+            $"writer {(now.Writer - _last.Writer).TotalMilliseconds / slice,4:P0} gc {(now.Paused - _last.Paused).TotalMilliseconds / slice,4:P0} queued {_engine.Queues.Outstanding,7}");
         _last = now;
     }
 
     public void Dispose()
     {
         _timer.Dispose();
-        Console.Error.WriteLine($"  timeline to monotonic {Stopwatch.GetTimestamp() / (double)Stopwatch.Frequency:F3} s");
+        Console.Error.WriteLine($"  timeline to monotonic {Monotonic():F3} s");
     }
 }

@@ -5,6 +5,7 @@ using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 using PrivateFlows.Workflows.Customers;
+using static PrivateFlows.Runtime.Tests.Support.SqliteFile;
 
 namespace PrivateFlows.Runtime.Tests.Storage;
 
@@ -198,6 +199,4 @@ public sealed class SqliteEventTimelineTests : IDisposable
         (await store.IndexTimelineAsync()).Should().Be(1);
         Scalar(path, "SELECT upto FROM event_timeline_mark").Should().Be(1L, "the mark is written back");
     }
-
-    private static object? Scalar(string path, string sql) => SqliteFile.Scalar(path, sql);
 }

@@ -5,6 +5,7 @@ using PrivateFlows.Runtime.Sqlite;
 using PrivateFlows.Runtime.Storage;
 using PrivateFlows.Runtime.Tests.Support;
 using PrivateFlows.Workflows.Customers;
+using static PrivateFlows.Runtime.Tests.Support.SqliteFile;
 
 namespace PrivateFlows.Runtime.Tests.Storage;
 
@@ -108,6 +109,4 @@ public sealed class SqliteInboxPendingTests : IDisposable
 
     /// <summary>An inbox row's stored status and body, as written.</summary>
     private static string InboxRow(string path, string id) => (string)Scalar(path, $"SELECT status || ':' || hex(body) FROM events WHERE id = '{id}'")!;
-
-    private static object? Scalar(string path, string sql) => SqliteFile.Scalar(path, sql);
 }
